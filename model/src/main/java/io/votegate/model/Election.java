@@ -1,0 +1,228 @@
+package io.votegate.model;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * An election definition: contests, candidates, which contests each state's ballot carries, and each state's poll window.
+ *
+ * <p>Definitions are JSON. Poll windows are either absolute ({@code "opens"}, {@code "closes"} as instants) or relative
+ * to the election's start ({@code "opensAfter"}, {@code "closesAfter"} as ISO durations), so that a demo can open "now".
+ */
+public record Election(String id, String name, boolean embargo, List<Contest> contests, List<State> states) {
+
+  public record Candidate(String id, String name, String party) {}
+
+  public record Contest(String id, String title, int maxChoices, List<Candidate> candidates, Set<String> states) {
+    public Optional<Candidate> candidate(String candidateId) {
+      return candidates.stream().filter(c -> c.id().equals(candidateId)).findFirst();
+    }
+
+    public boolean onBallotIn(String state) {
+      return states.contains(state);
+    }
+  }
+
+  public record County(String fips, String name, int voters) {}
+
+  public record State(String code, String name, Instant opens, Instant closes, List<County> counties) {
+    public boolean pollsOpenAt(Instant at) {
+      return !at.isBefore(opens) && at.isBefore(closes);
+    }
+
+    public boolean pollsClosedAt(Instant at) {
+      return !at.isBefore(closes);
+    }
+
+    public Optional<County> county(String fips) {
+      return counties.stream().filter(c -> c.fips().equals(fips)).findFirst();
+    }
+
+    public int voters() {
+      return counties.stream().mapToInt(County::voters).sum();
+    }
+  }
+
+  /** Loads a shipped election by name ({@code demo}, {@code us-2020}) or a definition file by path. */
+  public static Election load(String nameOrPath, Instant start) {
+    var resource = "/elections/" + nameOrPath + ".json";
+    try (InputStream in = Election.class.getResourceAsStream(resource)) {
+      if (in != null) {
+        return fromJson(new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)), start);
+      }
+      var path = Path.of(nameOrPath);
+      if (Files.isRegularFile(path)) {
+        return fromJson(new JsonObject(Files.readString(path)), start);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    throw new IllegalArgumentException("unknown election '" + nameOrPath + "': neither a shipped election nor a file");
+  }
+
+  public static Election fromJson(JsonObject json, Instant start) {
+    var defaultPolls = json.getJsonObject("polls", new JsonObject());
+    var states = json.getJsonArray("states").stream()
+        .map(JsonObject.class::cast)
+        .map(s -> parseState(s, s.getJsonObject("polls", defaultPolls), start))
+        .toList();
+    var allStates = states.stream().map(State::code).collect(Collectors.toUnmodifiableSet());
+    var contests = json.getJsonArray("contests").stream()
+        .map(JsonObject.class::cast)
+        .map(c -> new Contest(
+            c.getString("id"),
+            c.getString("title"),
+            c.getInteger("maxChoices", 1),
+            c.getJsonArray("candidates").stream()
+                .map(JsonObject.class::cast)
+                .map(k -> new Candidate(k.getString("id"), k.getString("name"), k.getString("party", "")))
+                .toList(),
+            "all".equals(c.getValue("states"))
+                ? allStates
+                : c.getJsonArray("states").stream().map(String.class::cast).collect(Collectors.toUnmodifiableSet())))
+        .toList();
+    var election = new Election(json.getString("id"), json.getString("name"), json.getBoolean("embargo", false),
+        contests, states);
+    election.check();
+    return election;
+  }
+
+  private static State parseState(JsonObject s, JsonObject polls, Instant start) {
+    Instant opens = polls.containsKey("opens") ? Instant.parse(polls.getString("opens"))
+        : start.plus(Duration.parse(polls.getString("opensAfter", "PT0S")));
+    Instant closes = polls.containsKey("closes") ? Instant.parse(polls.getString("closes"))
+        : start.plus(Duration.parse(polls.getString("closesAfter", "PT24H")));
+    var counties = s.getJsonArray("counties").stream()
+        .map(JsonObject.class::cast)
+        .map(c -> new County(c.getString("fips"), c.getString("name"), c.getInteger("voters", 0)))
+        .toList();
+    return new State(s.getString("code"), s.getString("name"), opens, closes, counties);
+  }
+
+  private void check() {
+    for (var contest : contests) {
+      if (contest.maxChoices() < 1 || contest.maxChoices() > contest.candidates().size()) {
+        throw new IllegalArgumentException("contest " + contest.id() + ": maxChoices out of range");
+      }
+      for (var state : contest.states()) {
+        if (state(state).isEmpty()) {
+          throw new IllegalArgumentException("contest " + contest.id() + ": unknown state " + state);
+        }
+      }
+    }
+    for (var state : states) {
+      for (var county : state.counties()) {
+        if (!county.fips().matches("\\d{5}")) {
+          throw new IllegalArgumentException("state " + state.code() + ": county FIPS must be 5 digits: " + county.fips());
+        }
+      }
+    }
+  }
+
+  public Optional<State> state(String code) {
+    return states.stream().filter(s -> s.code().equals(code)).findFirst();
+  }
+
+  public Optional<Contest> contest(String contestId) {
+    return contests.stream().filter(c -> c.id().equals(contestId)).findFirst();
+  }
+
+  public List<Contest> ballotFor(String state) {
+    return contests.stream().filter(c -> c.onBallotIn(state)).toList();
+  }
+
+  public int voters() {
+    return states.stream().mapToInt(State::voters).sum();
+  }
+
+  /** Public information, as served by {@code GET /api/v1/election}. */
+  public JsonObject publicJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("name", name)
+        .put("embargo", embargo)
+        .put("contests", new JsonArray(contests.stream().map(c -> contestJson(c)
+            .put("states", new JsonArray(c.states().stream().sorted().toList()))).toList()))
+        .put("states", new JsonArray(states.stream().map(s -> new JsonObject()
+            .put("code", s.code())
+            .put("name", s.name())
+            .put("opens", s.opens().toString())
+            .put("closes", s.closes().toString())
+            .put("counties", new JsonArray(s.counties().stream()
+                .map(c -> new JsonObject().put("fips", c.fips()).put("name", c.name())).toList())))
+            .toList()));
+  }
+
+  /** The ballot of one state, as returned with a new session. */
+  public JsonObject ballotJson(String state) {
+    return new JsonObject().put("contests", new JsonArray(ballotFor(state).stream().map(Election::contestJson).toList()));
+  }
+
+  private static JsonObject contestJson(Contest c) {
+    return new JsonObject()
+        .put("id", c.id())
+        .put("title", c.title())
+        .put("maxChoices", c.maxChoices())
+        .put("candidates", new JsonArray(c.candidates().stream()
+            .map(k -> new JsonObject().put("id", k.id()).put("name", k.name()).put("party", k.party()))
+            .toList()));
+  }
+
+  /** Checks selections against this voter's ballot; returns one problem per fault, empty when the ballot is valid. */
+  public List<BallotProblem> validate(String state, Map<String, List<String>> selections) {
+    var problems = new java.util.ArrayList<BallotProblem>();
+    selections.forEach((contestId, choices) -> {
+      var contest = contest(contestId);
+      if (contest.isEmpty()) {
+        problems.add(new BallotProblem("unknown_contest", contestId, null));
+        return;
+      }
+      if (!contest.get().onBallotIn(state)) {
+        problems.add(new BallotProblem("contest_not_on_ballot", contestId, null));
+        return;
+      }
+      var seen = new java.util.HashSet<String>();
+      for (var choice : choices) {
+        if (contest.get().candidate(choice).isEmpty()) {
+          problems.add(new BallotProblem("unknown_candidate", contestId, choice));
+        } else if (!seen.add(choice)) {
+          problems.add(new BallotProblem("duplicate_choice", contestId, choice));
+        }
+      }
+      if (choices.size() > contest.get().maxChoices()) {
+        problems.add(new BallotProblem("overvote", contestId, null));
+      }
+    });
+    return problems;
+  }
+
+  /** One fault in a submitted ballot; {@code candidate} is null where the fault is the contest's. */
+  public record BallotProblem(String code, String contest, String candidate) {
+    public JsonObject toJson() {
+      var json = new JsonObject().put("code", code).put("contest", contest);
+      return candidate == null ? json : json.put("candidate", candidate);
+    }
+  }
+
+  /** Every state's county list keyed by FIPS, in definition order. */
+  public Map<String, County> countiesByFips() {
+    var map = new LinkedHashMap<String, County>();
+    states.forEach(s -> s.counties().forEach(c -> map.put(c.fips(), c)));
+    return map;
+  }
+}

@@ -1,0 +1,52 @@
+package io.votegate.model;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+
+/**
+ * What a voter sees of a receipt: {@code pending}, {@code counted} or {@code rejected} with its reason. The
+ * ballot-server writes decided statuses to Redis; the gateway reads them and pushes them to waiting voters.
+ */
+public record ReceiptStatus(String receipt, String status, String reason, Instant decidedAt) {
+
+  /** Redis key of a receipt's status, and the channel on which changes are published. */
+  public static String redisKey(String receipt) {
+    return "votegate:receipt:" + receipt;
+  }
+
+  public static final String CHANNEL = "votegate:receipts";
+
+  public static ReceiptStatus pending(String receipt) {
+    return new ReceiptStatus(receipt, "pending", null, null);
+  }
+
+  public static ReceiptStatus counted(String receipt, Instant at) {
+    return new ReceiptStatus(receipt, "counted", null, at);
+  }
+
+  public static ReceiptStatus rejected(String receipt, RejectedBallot.Reason reason, Instant at) {
+    return new ReceiptStatus(receipt, "rejected", reason.code(), at);
+  }
+
+  public boolean isFinal() {
+    return !"pending".equals(status);
+  }
+
+  public JsonObject toJson() {
+    var json = new JsonObject().put("receipt", receipt).put("status", status);
+    if (reason != null) {
+      json.put("reason", reason);
+    }
+    if (decidedAt != null) {
+      json.put("decidedAt", decidedAt.toString());
+    }
+    return json;
+  }
+
+  public static ReceiptStatus fromJson(JsonObject json) {
+    var at = json.getString("decidedAt");
+    return new ReceiptStatus(json.getString("receipt"), json.getString("status"), json.getString("reason"),
+        at == null ? null : Instant.parse(at));
+  }
+}

@@ -1,0 +1,106 @@
+package io.votegate.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Supplier;
+
+/**
+ * What every Votegate HTTP service shares: JSON and problem+json responses, the one place errors are mapped by
+ * category, a bounded body handler, and the health and metrics routes.
+ */
+public final class Http {
+  private static final Logger LOG = LoggerFactory.getLogger(Http.class);
+  public static final String JSON = "application/json; charset=utf-8";
+  public static final String PROBLEM_JSON = "application/problem+json; charset=utf-8";
+  public static final int MAX_BODY_BYTES = 16 * 1024;
+
+  private Http() {}
+
+  public static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body.encode());
+  }
+
+  public static void problem(RoutingContext ctx, Problem problem) {
+    var response = ctx.response();
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    if (problem.retryAfterSeconds() != null) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(problem.retryAfterSeconds()));
+    }
+    response.setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
+        .end(problem.toJson().encode());
+  }
+
+  /** Refuses bodies over 16 KiB from Content-Length before reading them, and stops reading a chunked one past it. */
+  public static BodyHandler boundedBody() {
+    return BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false);
+  }
+
+  /**
+   * Maps every failure in one place: a {@link Problem} is the client's; the status codes the router raises itself
+   * (404, 405, 413, 415) become their problem codes; anything else is ours, logged once, and a 500.
+   */
+  public static void installErrorMapping(Router router) {
+    router.route().failureHandler(ctx -> problem(ctx, toProblem(ctx)));
+    router.errorHandler(404, ctx -> problem(ctx, Problem.of(404, "not_found", "Not found",
+        "No resource at " + ctx.normalizedPath())));
+    router.errorHandler(405, ctx -> problem(ctx, Problem.of(405, "method_not_allowed", "Method not allowed",
+        ctx.request().method() + " is not allowed on " + ctx.normalizedPath())));
+    router.errorHandler(415, ctx -> problem(ctx, unsupportedMediaType()));
+    router.errorHandler(413, ctx -> problem(ctx, tooLarge()));
+  }
+
+  private static Problem toProblem(RoutingContext ctx) {
+    var failure = ctx.failure();
+    if (failure instanceof Problem problem) {
+      return problem;
+    }
+    return switch (ctx.statusCode()) {
+      case 413 -> tooLarge();
+      case 415 -> unsupportedMediaType();
+      case 405 -> Problem.of(405, "method_not_allowed", "Method not allowed", "Method not allowed here");
+      case 404 -> Problem.of(404, "not_found", "Not found", "No resource at " + ctx.normalizedPath());
+      case 400 -> Problem.malformed("body", "unreadable request");
+      default -> {
+        LOG.error("{} {} failed", ctx.request().method(), ctx.normalizedPath(), failure);
+        yield Problem.of(500, "internal", "Internal error", "Something went wrong on our side; it has been logged.");
+      }
+    };
+  }
+
+  private static Problem tooLarge() {
+    return Problem.of(413, "too_large", "Request too large", "Request bodies are limited to 16 KiB.");
+  }
+
+  private static Problem unsupportedMediaType() {
+    return Problem.of(415, "unsupported_media_type", "Unsupported media type", "Send application/json.");
+  }
+
+  /** {@code /health/live} says the process is up; {@code /health/ready} asks the service's dependencies. */
+  public static void healthRoutes(Router router, Supplier<Future<?>> readiness) {
+    router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
+    router.get("/health/ready").handler(ctx -> readiness.get()
+        .onSuccess(ok -> json(ctx, 200, new JsonObject().put("status", "ready")))
+        .onFailure(e -> json(ctx, 503, new JsonObject().put("status", "not_ready").put("reason", String.valueOf(e.getMessage())))));
+  }
+
+  public static void metricsRoute(Router router, Metrics metrics) {
+    router.get("/metrics").handler(metricsHandler(metrics));
+  }
+
+  private static Handler<RoutingContext> metricsHandler(Metrics metrics) {
+    return ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+        .end(metrics.registry().scrape());
+  }
+}
