@@ -1,0 +1,111 @@
+package io.votegate.gateway;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.votegate.model.ReceiptStatus;
+import io.votegate.platform.Http;
+import io.votegate.platform.Problem;
+
+/** The voter JSON API of API.md: election info, sessions, ballots, receipts and their event streams. */
+final class ApiHandlers {
+  private static final String RECEIPTS = "/api/v1/receipts/";
+
+  private final Voting voting;
+  private final ReceiptStore receipts;
+
+  ApiHandlers(Voting voting, ReceiptStore receipts) {
+    this.voting = voting;
+    this.receipts = receipts;
+  }
+
+  void getElection(RoutingContext ctx) {
+    Http.json(ctx, 200, voting.election().publicJson());
+  }
+
+  void postSession(RoutingContext ctx) {
+    var request = Requests.signIn(ctx.body().buffer());
+    var session = voting.signIn(request.voterId(), request.code());
+    Http.json(ctx, 201, new JsonObject()
+        .put("token", session.token())
+        .put("voterId", session.voter().value())
+        .put("state", session.voter().state())
+        .put("county", session.voter().county())
+        .put("expiresAt", session.expiresAt().toString())
+        .put("ballot", voting.election().ballotJson(session.voter().state())));
+  }
+
+  void postBallot(RoutingContext ctx) {
+    var token = bearer(ctx);
+    var selections = Requests.ballot(ctx.body().buffer());
+    voting.submit(token, selections)
+        .onSuccess(receipt -> Http.json(ctx, 202, new JsonObject()
+            .put("receipt", receipt)
+            .put("status", "pending")
+            .put("links", new JsonObject()
+                .put("status", RECEIPTS + receipt)
+                .put("events", RECEIPTS + receipt + "/events"))))
+        .onFailure(ctx::fail);
+  }
+
+  void getReceipt(RoutingContext ctx) {
+    var receipt = genuineReceipt(ctx);
+    receipts.status(receipt)
+        .onSuccess(status -> Http.json(ctx, 200, status.toJson()))
+        .onFailure(e -> ctx.fail(Problem.unavailable("Receipt statuses are unreachable; try again shortly.", 2)));
+  }
+
+  /** SSE: the status at once, then every change, ending after a final status. */
+  void streamReceipt(RoutingContext ctx) {
+    var receipt = genuineReceipt(ctx);
+    var response = ctx.response();
+    var vertx = ctx.vertx();
+    // Listen before reading the current status, so a decision landing in between is not missed.
+    var updates = vertx.eventBus().<JsonObject>localConsumer(ReceiptFeedVerticle.address(receipt));
+    var heartbeat = vertx.setPeriodic(15_000, id -> response.write(": heartbeat\n\n"));
+    Runnable close = () -> {
+      updates.unregister();
+      vertx.cancelTimer(heartbeat);
+    };
+    response.closeHandler(v -> close.run());
+    response.setChunked(true)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+    var sender = new Object() {
+      boolean done;
+
+      void send(ReceiptStatus status) {
+        if (done) {
+          return;
+        }
+        response.write("event: status\ndata: " + status.toJson().encode() + "\n\n");
+        if (status.isFinal()) {
+          done = true;
+          close.run();
+          response.end();
+        }
+      }
+    };
+    updates.handler(message -> sender.send(ReceiptStatus.fromJson(message.body())));
+    receipts.status(receipt).onSuccess(sender::send).onFailure(e -> {
+      close.run();
+      response.end();
+    });
+  }
+
+  private String genuineReceipt(RoutingContext ctx) {
+    var receipt = ctx.pathParam("receipt");
+    if (!voting.isGenuineReceipt(receipt)) {
+      throw Problem.of(404, "unknown_receipt", "Unknown receipt", "No such receipt was issued here.");
+    }
+    return receipt;
+  }
+
+  private static String bearer(RoutingContext ctx) {
+    var header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw Problem.of(401, "invalid_token", "Invalid session", "Send the session token as 'Authorization: Bearer <token>'.");
+    }
+    return header.substring(7).trim();
+  }
+}

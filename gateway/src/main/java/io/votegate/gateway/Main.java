@@ -1,0 +1,42 @@
+package io.votegate.gateway;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.votegate.platform.Metrics;
+import io.votegate.platform.Service;
+
+import java.time.Clock;
+
+/**
+ * The gateway: voters sign in with their card, get their state's ballot, submit it to Kafka topic {@code ballots}
+ * (keyed by state) and follow their receipt, whose status comes from Redis. It never touches PostgreSQL.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    var config = GatewayConfig.fromEnv(System.getenv());
+    var metrics = Metrics.create();
+    var vertx = metrics.vertx();
+    Service.runAsProcess("gateway", vertx, () -> start(vertx, metrics, config));
+  }
+
+  /** Creates the process's shared clients once, then deploys the receipt feed and one HTTP verticle per loop. */
+  public static Future<Service> start(Vertx vertx, Metrics metrics, GatewayConfig config) {
+    var publisher = new BallotPublisher(vertx, config, metrics.registry());
+    var redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUri())
+        .setMaxPoolSize(32).setMaxPoolWaiting(1024));
+    var receipts = new ReceiptStore(redis);
+    var voting = new Voting(config, publisher, Clock.systemUTC());
+    return vertx.deployVerticle(new ReceiptFeedVerticle(config.redisUri()))
+        .compose(feed -> vertx.deployVerticle(() -> new HttpVerticle(config, voting, publisher, receipts, metrics),
+                new DeploymentOptions().setInstances(config.instances()))
+            .map(http -> (Service) () -> vertx.undeploy(http)
+                .eventually(() -> vertx.undeploy(feed))
+                .eventually(publisher::close)
+                .eventually(redis::close)));
+  }
+}

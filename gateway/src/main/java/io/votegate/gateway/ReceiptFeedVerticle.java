@@ -1,0 +1,75 @@
+package io.votegate.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.EventBusHandler;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.votegate.model.ReceiptStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bridges the ballot-server's receipt decisions, published on a Redis channel, to this process's event bus, one
+ * address per receipt, where the voters' SSE streams listen. One subscription per gateway process; it reconnects
+ * when Redis goes away.
+ */
+public final class ReceiptFeedVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ReceiptFeedVerticle.class);
+  private static final String PREFIX = "votegate.redis";
+
+  private final String redisUri;
+  private Redis client;
+  private RedisConnection connection;
+  private boolean stopping;
+
+  ReceiptFeedVerticle(String redisUri) {
+    this.redisUri = redisUri;
+  }
+
+  static String address(String receipt) {
+    return "votegate.receipt." + receipt;
+  }
+
+  @Override
+  public Future<?> start() {
+    client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUri));
+    vertx.eventBus().<JsonObject>localConsumer(PREFIX + "." + ReceiptStatus.CHANNEL, message -> {
+      var value = message.body().getJsonObject("value");
+      if ("message".equals(message.body().getString("type")) && value != null) {
+        var status = new JsonObject(value.getString("message"));
+        vertx.eventBus().publish(address(status.getString("receipt")), status);
+      }
+    });
+    return subscribe();
+  }
+
+  private Future<?> subscribe() {
+    return client.connect().compose(conn -> {
+      connection = conn;
+      conn.handler(EventBusHandler.create(vertx, PREFIX));
+      conn.exceptionHandler(e -> LOG.warn("receipt feed: Redis connection failed: {}", e.getMessage()));
+      conn.endHandler(v -> resubscribeLater());
+      return conn.send(Request.cmd(Command.SUBSCRIBE).arg(ReceiptStatus.CHANNEL));
+    });
+  }
+
+  private void resubscribeLater() {
+    if (!stopping) {
+      vertx.setTimer(1_000, id -> subscribe().onFailure(e -> resubscribeLater()));
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    if (connection != null) {
+      connection.close();
+    }
+    return client.close();
+  }
+}

@@ -1,0 +1,101 @@
+package io.votegate.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.votegate.model.Election;
+import io.votegate.model.Receipts;
+import io.votegate.model.SessionTokens;
+import io.votegate.model.SubmittedBallot;
+import io.votegate.model.VoterCodes;
+import io.votegate.model.VoterId;
+import io.votegate.platform.Problem;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The voter's two acts, independent of how they arrive (JSON API or HTML form): sign in with a voter-card code,
+ * and submit a ballot. Everything is checked without a lookup: the code by HMAC, the token by AES-GCM, the
+ * ballot against the election definition. Whether the voter is on the roll or has voted is the ballot-server's call.
+ */
+public final class Voting {
+  private final Election election;
+  private final VoterCodes codes;
+  private final SessionTokens tokens;
+  private final Receipts receipts;
+  private final BallotPublisher publisher;
+  private final GatewayConfig config;
+  private final Clock clock;
+
+  public record SignedIn(String token, VoterId voter, Instant expiresAt) {}
+
+  public Voting(GatewayConfig config, BallotPublisher publisher, Clock clock) {
+    this.config = config;
+    this.election = config.election();
+    this.codes = new VoterCodes(config.keys().roll());
+    this.tokens = new SessionTokens(config.keys().token());
+    this.receipts = new Receipts(config.keys().receipt());
+    this.publisher = publisher;
+    this.clock = clock;
+  }
+
+  public Election election() {
+    return election;
+  }
+
+  public SignedIn signIn(String voterIdText, String code) {
+    var voter = VoterId.parse(voterIdText).filter(v -> election.state(v.state())
+        .flatMap(s -> s.county(v.county())).isPresent());
+    // Same answer for an unknown voter ID and a wrong code: no error reveals whether a voter ID exists.
+    if (voter.isEmpty() || !codes.matches(election.id(), voter.get().value(), code)) {
+      throw Problem.of(401, "invalid_credentials", "Invalid credentials",
+          "The voter ID and code do not match. Check both against your voter card.");
+    }
+    var now = clock.instant();
+    requirePollsOpen(voter.get().state(), now);
+    var token = tokens.issue(election.id(), voter.get(), now, config.sessionTtl());
+    return new SignedIn(token, voter.get(), now.plus(config.sessionTtl()));
+  }
+
+  /** Validates and publishes a ballot; completes with the receipt once Kafka has acknowledged it. */
+  public Future<String> submit(String token, Map<String, List<String>> selections) {
+    var now = clock.instant();
+    var session = openSession(token, now);
+    var voter = session.voter();
+    requirePollsOpen(voter.state(), now);
+    var problems = election.validate(voter.state(), selections);
+    if (!problems.isEmpty()) {
+      throw new Problem(400, "invalid_ballot", "Invalid ballot", "The ballot does not match your ballot's contests.",
+          new JsonArray(problems.stream().map(Election.BallotProblem::toJson).toList()), null);
+    }
+    var receipt = receipts.forSession(session);
+    var ballot = new SubmittedBallot(UUID.randomUUID(), receipt, election.id(), voter.value(), voter.state(),
+        voter.county(), selections, now);
+    return publisher.publish(ballot).map(receipt);
+  }
+
+  public boolean isGenuineReceipt(String receipt) {
+    return receipts.isGenuine(receipt);
+  }
+
+  public SessionTokens.Session openSession(String token, Instant now) {
+    try {
+      return tokens.open(token, election.id(), now);
+    } catch (SessionTokens.TokenException e) {
+      throw e.expired()
+          ? Problem.of(401, "expired_token", "Session expired", "Your session has expired; sign in again.")
+          : Problem.of(401, "invalid_token", "Invalid session", "The session token is missing or not valid.");
+    }
+  }
+
+  private void requirePollsOpen(String state, Instant now) {
+    var window = election.state(state).orElseThrow();
+    if (!window.pollsOpenAt(now)) {
+      throw Problem.of(403, "polls_closed", "Polls closed",
+          "Polls in " + window.name() + " are open from " + window.opens() + " to " + window.closes() + ".");
+    }
+  }
+}

@@ -1,0 +1,361 @@
+package io.votegate.gateway;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.votegate.model.Keys;
+import io.votegate.model.SessionTokens;
+import io.votegate.model.Topics;
+import io.votegate.model.VoterCodes;
+import io.votegate.model.VoterId;
+import io.votegate.platform.Metrics;
+import io.votegate.platform.Service;
+import io.votegate.testkit.Infra;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The gateway's HTTP contract on a real Kafka broker and Redis: good requests publish, bad ones change nothing. */
+class GatewayApiTest {
+  private static final String ROLL = Keys.generate();
+  private static final String TOKEN = Keys.generate();
+  private static final String RECEIPT = Keys.generate();
+  private static final Keys KEYS = Keys.fromBase64(ROLL, TOKEN, RECEIPT);
+  private static final String VOTER_DE = "DE10003-00000007";
+  private static final String VOTER_RI = "RI44007-00000011";
+
+  private static Infra infra;
+  private static Vertx vertx;
+  private static Service gateway;
+  private static String base;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private long ballotsBefore;
+
+  @BeforeAll
+  static void startGateway() throws Exception {
+    infra = new Infra().withKafka().withRedis();
+    int port = Infra.freePort();
+    var config = GatewayConfig.fromEnv(Map.of(
+        "VOTEGATE_GATEWAY_PORT", String.valueOf(port),
+        "VOTEGATE_GATEWAY_INSTANCES", "2",
+        "VOTEGATE_KAFKA_BOOTSTRAP", infra.kafkaBootstrap(),
+        "VOTEGATE_REDIS_URI", infra.redisUri(),
+        "VOTEGATE_ELECTION_START", Instant.now().minusSeconds(60).toString(),
+        "VOTEGATE_ROLL_KEY", ROLL, "VOTEGATE_TOKEN_KEY", TOKEN, "VOTEGATE_RECEIPT_KEY", RECEIPT));
+    var metrics = Metrics.create();
+    vertx = metrics.vertx();
+    gateway = Main.start(vertx, metrics, config).await(60, TimeUnit.SECONDS);
+    base = "http://127.0.0.1:" + port;
+  }
+
+  @AfterAll
+  static void stopGateway() throws Exception {
+    gateway.stop().await(30, TimeUnit.SECONDS);
+    vertx.close().await(30, TimeUnit.SECONDS);
+    infra.close();
+  }
+
+  @BeforeEach
+  void countBallots() {
+    ballotsBefore = ballotsOnTopic().size();
+  }
+
+  // --- what works -------------------------------------------------------------------------------------------------
+
+  @Test
+  void theElectionIsPublicWithContestsAndPollWindows() throws Exception {
+    var response = send("GET", "/api/v1/election", null, null, null);
+    assertEquals(200, response.statusCode());
+    var election = new JsonObject(response.body());
+    assertEquals("demo", election.getString("id"));
+    assertEquals(2, election.getJsonArray("contests").size());
+    assertNotNull(election.getJsonArray("states").getJsonObject(0).getString("closes"));
+  }
+
+  @Test
+  void signingInReturnsATokenAndOnlyTheContestsOnThisVotersBallot() throws Exception {
+    var session = signIn(VOTER_DE);
+    assertEquals(VOTER_DE, session.getString("voterId"));
+    assertEquals("DE", session.getString("state"));
+    assertEquals("10003", session.getString("county"));
+    var contests = session.getJsonObject("ballot").getJsonArray("contests");
+    assertEquals(1, contests.size());
+    assertEquals("president", contests.getJsonObject(0).getString("id"));
+    assertEquals(2, signIn(VOTER_RI).getJsonObject("ballot").getJsonArray("contests").size());
+  }
+
+  @Test
+  void aValidBallotIsAcknowledgedAfterKafkaHasItKeyedByStateAndARetryGetsTheSameReceipt() throws Exception {
+    var token = signIn(VOTER_RI).getString("token");
+    var body = "{\"selections\":{\"president\":[\"rep\"],\"council\":[\"ahn\",\"santos\"]}}";
+    var first = send("POST", "/api/v1/ballots", token, "application/json", body);
+    assertEquals(202, first.statusCode(), first.body());
+    var receipt = new JsonObject(first.body());
+    assertEquals("pending", receipt.getString("status"));
+    assertEquals("/api/v1/receipts/" + receipt.getString("receipt"), receipt.getJsonObject("links").getString("status"));
+    var again = new JsonObject(send("POST", "/api/v1/ballots", token, "application/json", body).body());
+    assertEquals(receipt.getString("receipt"), again.getString("receipt"));
+
+    var published = ballotsOnTopic().subList((int) ballotsBefore, (int) ballotsBefore + 2);
+    for (var record : published) {
+      assertEquals("RI", record.key());
+      var ballot = new JsonObject(record.value());
+      assertEquals(VOTER_RI, ballot.getString("voterId"));
+      assertEquals(receipt.getString("receipt"), ballot.getString("receipt"));
+      assertEquals(new JsonArray().add("ahn").add("santos"), ballot.getJsonObject("selections").getJsonArray("council"));
+    }
+    var status = send("GET", "/api/v1/receipts/" + receipt.getString("receipt"), null, null, null);
+    assertEquals(200, status.statusCode());
+    assertEquals("pending", new JsonObject(status.body()).getString("status"));
+  }
+
+  @Test
+  void theWebFormIsPlainHtmlThatPostsWithoutJavaScript() throws Exception {
+    var page = send("GET", "/", null, null, null);
+    assertEquals(200, page.statusCode());
+    assertTrue(page.headers().firstValue("content-type").orElseThrow().startsWith("text/html"));
+    assertTrue(page.body().contains("<form method=post action=\"/vote\">"));
+    assertFalse(page.body().contains("<script"));
+    var code = new VoterCodes(KEYS.roll()).codeFor("demo", VOTER_RI);
+    var ballot = send("POST", "/vote", null, "application/x-www-form-urlencoded", "voterId=" + VOTER_RI + "&code=" + code);
+    assertEquals(200, ballot.statusCode());
+    assertTrue(ballot.body().contains("name=\"c.council\" value=\"ahn\""));
+    var wrong = send("POST", "/vote", null, "application/x-www-form-urlencoded", "voterId=" + VOTER_RI + "&code=WRONG");
+    assertEquals(401, wrong.statusCode());
+    assertTrue(wrong.body().contains("do not match"));
+  }
+
+  // --- bad input: a clear problem+json error, and nothing written -------------------------------------------------
+
+  @Test
+  void malformedJsonIsRefused() throws Exception {
+    assertProblem(400, "malformed", send("POST", "/api/v1/sessions", null, "application/json", "{\"voterId\":"));
+  }
+
+  @Test
+  void wrongTypesAreRefusedNamingEachField() throws Exception {
+    var response = send("POST", "/api/v1/sessions", null, "application/json", "{\"voterId\":12,\"code\":true}");
+    var problem = assertProblem(400, "malformed", response);
+    assertEquals(List.of("voterId", "code"), fields(problem));
+    var ballot = send("POST", "/api/v1/ballots", token(VOTER_DE), "application/json",
+        "{\"selections\":{\"president\":\"dem\"}}");
+    assertEquals(List.of("selections.president"), fields(assertProblem(400, "malformed", ballot)));
+  }
+
+  @Test
+  void unknownFieldsAreRefused() throws Exception {
+    var response = send("POST", "/api/v1/sessions", null, "application/json",
+        "{\"voterId\":\"" + VOTER_DE + "\",\"code\":\"X\",\"admin\":true}");
+    assertEquals(List.of("admin"), fields(assertProblem(400, "malformed", response)));
+    var ballot = send("POST", "/api/v1/ballots", token(VOTER_DE), "application/json",
+        "{\"selections\":{},\"voterId\":\"DE10003-00000001\"}");
+    assertEquals(List.of("voterId"), fields(assertProblem(400, "malformed", ballot)));
+  }
+
+  @Test
+  void aJsonArrayInsteadOfAnObjectIsRefused() throws Exception {
+    assertProblem(400, "malformed", send("POST", "/api/v1/sessions", null, "application/json", "[1,2]"));
+    assertProblem(400, "malformed", send("POST", "/api/v1/ballots", token(VOTER_DE), "application/json", "[]"));
+  }
+
+  @Test
+  void aWrongContentTypeIsRefused() throws Exception {
+    assertProblem(415, "unsupported_media_type",
+        send("POST", "/api/v1/ballots", token(VOTER_DE), "text/plain", "{\"selections\":{}}"));
+  }
+
+  @Test
+  void aBodyOver16KiBIsRefused() throws Exception {
+    var huge = "{\"selections\":{\"president\":[\"" + "x".repeat(17 * 1024) + "\"]}}";
+    assertProblem(413, "too_large", send("POST", "/api/v1/ballots", token(VOTER_DE), "application/json", huge));
+  }
+
+  @Test
+  void aWrongCodeOrAnUnknownVoterGetTheSameAnswer() throws Exception {
+    var wrongCode = send("POST", "/api/v1/sessions", null, "application/json",
+        "{\"voterId\":\"" + VOTER_DE + "\",\"code\":\"0000000000\"}");
+    var unknownVoter = send("POST", "/api/v1/sessions", null, "application/json",
+        "{\"voterId\":\"ZZ99999-00000001\",\"code\":\"0000000000\"}");
+    assertEquals(assertProblem(401, "invalid_credentials", wrongCode).getString("detail"),
+        assertProblem(401, "invalid_credentials", unknownVoter).getString("detail"));
+  }
+
+  @Test
+  void anUnknownContestIsRefused() throws Exception {
+    assertBallotProblem("{\"selections\":{\"mayor\":[\"dem\"]}}", "unknown_contest", "mayor", null);
+  }
+
+  @Test
+  void anUnknownCandidateIsRefused() throws Exception {
+    assertBallotProblem("{\"selections\":{\"president\":[\"nobody\"]}}", "unknown_candidate", "president", "nobody");
+  }
+
+  @Test
+  void anOvervoteIsRefused() throws Exception {
+    assertBallotProblem("{\"selections\":{\"president\":[\"dem\",\"rep\"]}}", "overvote", "president", null);
+  }
+
+  @Test
+  void aDuplicateChoiceIsRefused() throws Exception {
+    var response = send("POST", "/api/v1/ballots", token(VOTER_RI), "application/json",
+        "{\"selections\":{\"council\":[\"ahn\",\"ahn\"]}}");
+    var errors = assertProblem(400, "invalid_ballot", response).getJsonArray("errors");
+    assertEquals(new JsonObject().put("code", "duplicate_choice").put("contest", "council").put("candidate", "ahn"),
+        errors.getJsonObject(0));
+  }
+
+  @Test
+  void aContestNotOnThisVotersBallotIsRefused() throws Exception {
+    assertBallotProblem("{\"selections\":{\"council\":[\"ahn\"]}}", "contest_not_on_ballot", "council", null);
+  }
+
+  @Test
+  void aMissingTokenIsRefused() throws Exception {
+    assertProblem(401, "invalid_token",
+        send("POST", "/api/v1/ballots", null, "application/json", "{\"selections\":{}}"));
+  }
+
+  @Test
+  void aForgedTokenIsRefused() throws Exception {
+    var bytes = Base64.getUrlDecoder().decode(token(VOTER_DE));
+    bytes[20] ^= 1;
+    var forged = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    assertProblem(401, "invalid_token",
+        send("POST", "/api/v1/ballots", forged, "application/json", "{\"selections\":{}}"));
+  }
+
+  @Test
+  void aTokenOfAnotherElectionIsRefused() throws Exception {
+    var other = new SessionTokens(KEYS.token())
+        .issue("us-2020", VoterId.parse(VOTER_DE).orElseThrow(), Instant.now(), Duration.ofMinutes(30));
+    assertProblem(401, "invalid_token",
+        send("POST", "/api/v1/ballots", other, "application/json", "{\"selections\":{}}"));
+  }
+
+  @Test
+  void anExpiredTokenIsRefused() throws Exception {
+    var expired = new SessionTokens(KEYS.token())
+        .issue("demo", VoterId.parse(VOTER_DE).orElseThrow(), Instant.now().minusSeconds(3600), Duration.ofMinutes(30));
+    assertProblem(401, "expired_token",
+        send("POST", "/api/v1/ballots", expired, "application/json", "{\"selections\":{}}"));
+  }
+
+  @Test
+  void aForgedOrMalformedReceiptIsUnknown() throws Exception {
+    assertProblem(404, "unknown_receipt", send("GET", "/api/v1/receipts/" + "A".repeat(32), null, null, null));
+    assertProblem(404, "unknown_receipt", send("GET", "/api/v1/receipts/not-a-receipt", null, null, null));
+    assertProblem(404, "unknown_receipt", send("GET", "/api/v1/receipts/%00%FF/events", null, null, null));
+  }
+
+  @Test
+  void aWrongMethodIsRefused() throws Exception {
+    assertProblem(405, "method_not_allowed", send("DELETE", "/api/v1/ballots", null, null, null));
+    assertProblem(405, "method_not_allowed", send("GET", "/api/v1/sessions", null, null, null));
+  }
+
+  @Test
+  void anUnknownPathIsNotFound() throws Exception {
+    assertProblem(404, "not_found", send("GET", "/api/v1/nothing-here", null, null, null));
+  }
+
+  @Test
+  void healthAndMetricsAreServed() throws Exception {
+    assertEquals(200, send("GET", "/health/live", null, null, null).statusCode());
+    assertEquals(200, send("GET", "/health/ready", null, null, null).statusCode());
+    send("GET", "/api/v1/election", null, null, null);
+    var metrics = send("GET", "/metrics", null, null, null).body();
+    assertTrue(metrics.contains("vertx_http_server_requests_total"), metrics);
+    assertTrue(metrics.contains("votegate_gateway_ballots_produced_total"));
+  }
+
+  // --- helpers ----------------------------------------------------------------------------------------------------
+
+  private void assertBallotProblem(String body, String code, String contest, String candidate) throws Exception {
+    var voter = body.contains("council") ? VOTER_DE : VOTER_RI;
+    var problem = assertProblem(400, "invalid_ballot",
+        send("POST", "/api/v1/ballots", token(voter), "application/json", body));
+    var expected = new JsonObject().put("code", code).put("contest", contest);
+    if (candidate != null) {
+      expected.put("candidate", candidate);
+    }
+    assertEquals(new JsonArray().add(expected), problem.getJsonArray("errors"));
+  }
+
+  private JsonObject assertProblem(int status, String code, HttpResponse<String> response) {
+    assertEquals(status, response.statusCode(), response.body());
+    assertEquals("application/problem+json; charset=utf-8", response.headers().firstValue("content-type").orElse(""));
+    var problem = new JsonObject(response.body());
+    assertEquals(code, problem.getString("code"));
+    assertEquals("/problems/" + code, problem.getString("type"));
+    assertEquals(status, problem.getInteger("status"));
+    assertNotNull(problem.getString("title"));
+    assertEquals(ballotsBefore, ballotsOnTopic().size(), "a refused request must publish nothing");
+    return problem;
+  }
+
+  private static List<String> fields(JsonObject problem) {
+    return problem.getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("field")).toList();
+  }
+
+  private String token(String voterId) throws Exception {
+    return signIn(voterId).getString("token");
+  }
+
+  private JsonObject signIn(String voterId) throws Exception {
+    var code = new VoterCodes(KEYS.roll()).codeFor("demo", voterId);
+    var response = send("POST", "/api/v1/sessions", null, "application/json",
+        new JsonObject().put("voterId", voterId).put("code", code).encode());
+    assertEquals(201, response.statusCode(), response.body());
+    return new JsonObject(response.body());
+  }
+
+  private HttpResponse<String> send(String method, String path, String token, String contentType, String body)
+      throws Exception {
+    var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static List<ConsumerRecord<String, String>> ballotsOnTopic() {
+    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", infra.kafkaBootstrap()),
+        new StringDeserializer(), new StringDeserializer())) {
+      var partitions = consumer.partitionsFor(Topics.BALLOTS).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      var end = consumer.endOffsets(partitions);
+      var records = new ArrayList<ConsumerRecord<String, String>>();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+      records.sort(java.util.Comparator.comparing(ConsumerRecord::timestamp));
+      return records;
+    }
+  }
+}

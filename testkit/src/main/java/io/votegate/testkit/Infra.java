@@ -1,0 +1,108 @@
+package io.votegate.testkit;
+
+import io.votegate.model.Topics;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import redis.embedded.RedisServer;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Real servers for tests, started from Maven artifacts on free ports: a KRaft Kafka broker (KafkaClusterTestKit),
+ * PostgreSQL (zonky embedded binaries) and Redis (embedded-redis). Start only what a test needs; close stops all.
+ */
+public final class Infra implements AutoCloseable {
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private KafkaClusterTestKit kafka;
+  private EmbeddedPostgres postgres;
+  private int redisPort;
+
+  public static int freePort() {
+    try (var socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port", e);
+    }
+  }
+
+  /** A single combined KRaft node with the Votegate topics created. */
+  public Infra withKafka() throws Exception {
+    kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+        // Without these a single broker never forms consumer groups or transactions, and tests hang silently.
+        .setConfigProp("offsets.topic.replication.factor", "1")
+        .setConfigProp("transaction.state.log.replication.factor", "1")
+        .setConfigProp("transaction.state.log.min.isr", "1")
+        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+        .build();
+    started.add(0, kafka);
+    kafka.format();
+    kafka.startup();
+    kafka.waitForReadyBrokers();
+    try (var admin = kafka.admin()) {
+      admin.createTopics(Topics.definitions().stream()
+          .map(d -> new NewTopic(d.name(), d.partitions(), (short) 1).configs(d.config())).toList()).all().get();
+    }
+    return this;
+  }
+
+  public Infra withPostgres() throws IOException {
+    postgres = EmbeddedPostgres.builder().setPort(freePort()).start();
+    started.add(0, postgres);
+    return this;
+  }
+
+  public Infra withRedis() throws IOException {
+    redisPort = freePort();
+    var dir = Files.createTempDirectory("votegate-redis");
+    var redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
+        .setting("dir " + dir).setting("save \"\"").setting("appendonly no").build();
+    redis.start();
+    started.add(0, redis::stop);
+    return this;
+  }
+
+  public String kafkaBootstrap() {
+    return kafka.bootstrapServers();
+  }
+
+  public KafkaClusterTestKit kafka() {
+    return kafka;
+  }
+
+  public String redisUri() {
+    return "redis://127.0.0.1:" + redisPort;
+  }
+
+  public int postgresPort() {
+    return postgres.getPort();
+  }
+
+  public EmbeddedPostgres postgres() {
+    return postgres;
+  }
+
+  public static Path tempDir(String prefix) throws IOException {
+    return Files.createTempDirectory(prefix);
+  }
+
+  @Override
+  public void close() {
+    for (var resource : started) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        System.err.println("test infrastructure did not stop cleanly: " + e);
+      }
+    }
+    started.clear();
+  }
+}
