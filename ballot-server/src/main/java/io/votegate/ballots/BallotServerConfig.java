@@ -1,0 +1,43 @@
+package io.votegate.ballots;
+
+import io.votegate.model.Election;
+import io.votegate.platform.Env;
+
+import java.util.Map;
+
+/** The ballot-server's configuration, read once from the environment. */
+public record BallotServerConfig(
+    int httpPort,
+    String kafkaBootstrap,
+    String redisUri,
+    String pgHost,
+    int pgPort,
+    String pgDatabase,
+    String pgUser,
+    String pgPassword,
+    Election election,
+    String instanceId,
+    int batchSize,
+    boolean loadRoll) {
+
+  public static BallotServerConfig fromEnv(Map<String, String> vars) {
+    var env = new Env(vars);
+    return env.validated(new BallotServerConfig(
+        env.port("VOTEGATE_BALLOT_SERVER_PORT", 8082),
+        env.string("VOTEGATE_KAFKA_BOOTSTRAP", "localhost:9092"),
+        env.string("VOTEGATE_REDIS_URI", "redis://localhost:6379"),
+        env.string("VOTEGATE_PG_HOST", "localhost"),
+        env.port("VOTEGATE_PG_PORT", 5432),
+        env.string("VOTEGATE_PG_DATABASE", "votegate"),
+        env.string("VOTEGATE_PG_USER", "votegate"),
+        env.string("VOTEGATE_PG_PASSWORD", ""),
+        env.election(),
+        env.string("VOTEGATE_INSTANCE_ID", env.string("HOSTNAME", "ballot-server-0")),
+        env.positive("VOTEGATE_BATCH_SIZE", 2_000),
+        Boolean.parseBoolean(env.string("VOTEGATE_LOAD_ROLL", "true"))));
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + pgDatabase;
+  }
+}

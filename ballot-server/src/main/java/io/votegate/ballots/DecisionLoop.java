@@ -1,0 +1,262 @@
+package io.votegate.ballots;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.votegate.model.AcceptedBallot;
+import io.votegate.model.ReceiptStatus;
+import io.votegate.model.RejectedBallot;
+import io.votegate.model.SubmittedBallot;
+import io.votegate.model.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Consumes {@code ballots} (group {@code ballot-server}) and emits each decision exactly once to
+ * {@code ballots.accepted} / {@code ballots.rejected}, by consume-transform-produce: for each polled batch,
+ * <ol>
+ *   <li>decide it in one PostgreSQL transaction ({@link Decider});</li>
+ *   <li>write the receipt statuses to Redis and notify waiting voters;</li>
+ *   <li>send the decisions <em>and the consumer offsets</em> in one Kafka transaction.</li>
+ * </ol>
+ * A failure anywhere aborts the Kafka transaction and rewinds to the batch's start, so the batch is replayed;
+ * step 1 recognises its own earlier work by receipt and source record, so the transaction that finally commits
+ * carries each decision once. Infrastructure failures are retried, never dead-lettered; only records that cannot
+ * be read go to {@code ballots.dlq}.
+ *
+ * <p>The Kafka clients block, so the loop owns a thread of its own; it waits on the reactive PostgreSQL and Redis
+ * clients' futures there, never on an event loop.
+ */
+final class DecisionLoop implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(DecisionLoop.class);
+  private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
+
+  private final BallotServerConfig config;
+  private final Decider decider;
+  private final ReceiptPublisher receipts;
+  private final Map<String, Counter> decisions = new HashMap<>();
+  private final Counter dlq;
+  private final Counter failedBatches;
+  private volatile boolean running = true;
+  private volatile Instant lastPoll = Instant.now();
+  private KafkaConsumer<String, byte[]> consumer;
+  private boolean inTransaction;
+
+  DecisionLoop(BallotServerConfig config, Decider decider, ReceiptPublisher receipts, MeterRegistry registry) {
+    this.config = config;
+    this.decider = decider;
+    this.receipts = receipts;
+    for (var outcome : List.of("accepted", "rejected", "duplicate")) {
+      decisions.put(outcome, Counter.builder("votegate.ballot_server.decisions").tag("outcome", outcome)
+          .description("Decisions committed, by outcome").register(registry));
+    }
+    dlq = Counter.builder("votegate.ballot_server.dead_letters").description("Unreadable records sent to the DLQ")
+        .register(registry);
+    failedBatches = Counter.builder("votegate.ballot_server.batches.failed")
+        .description("Batches aborted and replayed after an infrastructure failure").register(registry);
+  }
+
+  @Override
+  public void run() {
+    consumer = new KafkaConsumer<>(consumerConfig());
+    var producer = newProducer();
+    try {
+      consumer.subscribe(List.of(Topics.BALLOTS));
+      while (running) {
+        ConsumerRecords<String, byte[]> records;
+        try {
+          records = consumer.poll(Duration.ofMillis(500));
+        } catch (WakeupException e) {
+          break;
+        }
+        lastPoll = Instant.now();
+        if (records.isEmpty()) {
+          continue;
+        }
+        try {
+          process(records, producer);
+        } catch (Exception e) {
+          failedBatches.increment();
+          LOG.warn("batch of {} failed, replaying it: {}", records.count(), e.toString());
+          producer = abort(producer);
+          rewind(records);
+          pause(Duration.ofSeconds(1));
+        }
+      }
+    } finally {
+      producer.close(Duration.ofSeconds(10));
+      consumer.close(Duration.ofSeconds(10));
+      LOG.info("decision loop stopped");
+    }
+  }
+
+  /** Finishes the batch in hand, commits it, then stops; the thread ends soon after. */
+  void stop() {
+    running = false;
+    if (consumer != null) {
+      consumer.wakeup();
+    }
+  }
+
+  boolean healthy() {
+    return running && Duration.between(lastPoll, Instant.now()).toSeconds() < 60;
+  }
+
+  private void process(ConsumerRecords<String, byte[]> records, KafkaProducer<String, byte[]> producer)
+      throws Exception {
+    var candidates = new ArrayList<Decider.Candidate>();
+    var unreadable = new ArrayList<ConsumerRecord<String, byte[]>>();
+    for (var record : records) {
+      try {
+        var ballot = SubmittedBallot.fromJson(new JsonObject(new String(record.value(), StandardCharsets.UTF_8)));
+        if (!ballot.electionId().equals(config.election().id())) {
+          throw new IllegalArgumentException("ballot of election " + ballot.electionId());
+        }
+        candidates.add(new Decider.Candidate(ballot, record.partition() + ":" + record.offset()));
+      } catch (RuntimeException e) {
+        unreadable.add(record);
+      }
+    }
+
+    var decided = await(decider.decide(candidates));
+    var at = Instant.now();
+    await(receipts.publish(decided.stream().filter(d -> d.outcome() != Decider.Outcome.DUPLICATE)
+        .map(d -> status(d, at)).toList()));
+
+    producer.beginTransaction();
+    inTransaction = true;
+    for (var d : decided) {
+      var ballot = d.candidate().ballot();
+      switch (d.outcome()) {
+        case ACCEPTED -> producer.send(new ProducerRecord<>(Topics.ACCEPTED, ballot.state(), bytes(new AcceptedBallot(
+            ballot.ballotId(), ballot.electionId(), ballot.state(), ballot.county(), ballot.selections(),
+            at.truncatedTo(ChronoUnit.HOURS)).toJson())));
+        case REJECTED -> producer.send(new ProducerRecord<>(Topics.REJECTED, ballot.state(),
+            bytes(new RejectedBallot(ballot.receipt(), d.reason(), at).toJson())));
+        case DUPLICATE -> { }
+      }
+    }
+    for (var record : unreadable) {
+      var dead = new ProducerRecord<>(Topics.DLQ, record.key(), record.value());
+      dead.headers().add("votegate.source", (record.topic() + "/" + record.partition() + "/" + record.offset())
+          .getBytes(StandardCharsets.UTF_8));
+      producer.send(dead);
+    }
+    producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
+    producer.commitTransaction();
+    inTransaction = false;
+
+    decided.forEach(d -> decisions.get(d.outcome().name().toLowerCase(java.util.Locale.ROOT)).increment());
+    dlq.increment(unreadable.size());
+  }
+
+  private static ReceiptStatus status(Decider.Decision d, Instant at) {
+    var receipt = d.candidate().ballot().receipt();
+    return d.outcome() == Decider.Outcome.ACCEPTED
+        ? ReceiptStatus.counted(receipt, at)
+        : ReceiptStatus.rejected(receipt, d.reason(), at);
+  }
+
+  private static byte[] bytes(JsonObject json) {
+    return json.encode().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
+    var offsets = new HashMap<TopicPartition, OffsetAndMetadata>();
+    for (var partition : records.partitions()) {
+      var list = records.records(partition);
+      offsets.put(partition, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+    }
+    return offsets;
+  }
+
+  /** Back to the first record of the batch on every partition still ours; a revoked one resumes from its commit. */
+  private void rewind(ConsumerRecords<String, byte[]> records) {
+    var assigned = consumer.assignment();
+    for (var partition : records.partitions()) {
+      if (assigned.contains(partition)) {
+        consumer.seek(partition, records.records(partition).get(0).offset());
+      }
+    }
+  }
+
+  /** Aborts the open transaction; a producer that cannot abort (fenced, or in a fatal state) is replaced. */
+  private KafkaProducer<String, byte[]> abort(KafkaProducer<String, byte[]> producer) {
+    if (!inTransaction) {
+      return producer;
+    }
+    inTransaction = false;
+    try {
+      producer.abortTransaction();
+      return producer;
+    } catch (Exception e) {
+      LOG.warn("replacing the transactional producer: {}", e.toString());
+      producer.close(Duration.ZERO);
+      return newProducer();
+    }
+  }
+
+  private KafkaProducer<String, byte[]> newProducer() {
+    var producer = new KafkaProducer<>(Map.<String, Object>of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
+        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "votegate-ballot-server-" + config.instanceId(),
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        ProducerConfig.LINGER_MS_CONFIG, 5,
+        ProducerConfig.CLIENT_ID_CONFIG, "votegate-ballot-server-" + config.instanceId()),
+        new StringSerializer(), new ByteArraySerializer());
+    producer.initTransactions();
+    return producer;
+  }
+
+  private Map<String, Object> consumerConfig() {
+    return Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
+        ConsumerConfig.GROUP_ID_CONFIG, "ballot-server",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize(),
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+        ConsumerConfig.CLIENT_ID_CONFIG, "votegate-ballot-server-" + config.instanceId());
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.votegate.ballots;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.PoolOptions;
+import io.votegate.platform.Metrics;
+import io.votegate.platform.Service;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ballot-server: consumes {@code ballots}, enforces one vote per voter in PostgreSQL (the source of truth), and
+ * emits each accepted or rejected decision exactly once to {@code ballots.accepted} / {@code ballots.rejected}.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    var config = BallotServerConfig.fromEnv(System.getenv());
+    var metrics = Metrics.create();
+    var vertx = metrics.vertx();
+    Service.runAsProcess("ballot-server", vertx, () -> start(vertx, metrics, config));
+  }
+
+  /** Migrates and loads the roll (on a worker), then starts the decision loop on its own thread and the HTTP port. */
+  public static Future<Service> start(Vertx vertx, Metrics metrics, BallotServerConfig config) {
+    var pool = PgBuilder.pool()
+        // Two connections: measured, more only contend (ARCHITECTURE.md); the loop uses one at a time anyway.
+        .with(new PoolOptions().setMaxSize(2))
+        .connectingTo(new PgConnectOptions().setHost(config.pgHost()).setPort(config.pgPort())
+            .setDatabase(config.pgDatabase()).setUser(config.pgUser()).setPassword(config.pgPassword())
+            .setPipeliningLimit(16))
+        .using(vertx)
+        .build();
+    var redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUri()));
+    var decider = new Decider(pool, config.election());
+    var receipts = new ReceiptPublisher(redis);
+    var loop = new DecisionLoop(config, decider, receipts, metrics.registry());
+    var thread = new Thread(loop, "ballot-server-decisions");
+
+    return vertx.executeBlocking(() -> {
+          RollLoader.migrate(config);
+          return config.loadRoll() ? RollLoader.loadIfEmpty(config) : 0L;
+        })
+        .onSuccess(voters -> LoggerFactory.getLogger(Main.class).info("roll of {}: {} voters", config.election().id(), voters))
+        .compose(voters -> {
+          thread.start();
+          return vertx.deployVerticle(new HttpVerticle(config.httpPort(), metrics,
+              () -> Future.all(decider.ready(), receipts.ready())
+                  .compose(ok -> loop.healthy() ? Future.succeededFuture() : Future.failedFuture("decision loop stalled"))));
+        })
+        .map(http -> (Service) () -> vertx.undeploy(http)
+            .eventually(() -> vertx.executeBlocking(() -> {
+              loop.stop();
+              thread.join(30_000);
+              return null;
+            }))
+            .eventually(pool::close)
+            .eventually(redis::close));
+  }
+}

@@ -1,0 +1,103 @@
+package io.votegate.ballots;
+
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.votegate.model.Election;
+import io.votegate.model.RejectedBallot.Reason;
+import io.votegate.model.SubmittedBallot;
+import io.votegate.testkit.Infra;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The decision step on a real PostgreSQL: one vote per voter, and replays that change nothing. */
+class DeciderTest {
+  private static final Instant START = Instant.now().minus(Duration.ofHours(1));
+  private static Infra infra;
+  private static Vertx vertx;
+  private static Pool pool;
+  private static Decider decider;
+  private static BallotServerConfig config;
+
+  @BeforeAll
+  static void startPostgres() throws Exception {
+    infra = new Infra().withPostgres();
+    config = BallotServerConfig.fromEnv(Map.of("VOTEGATE_PG_PORT", String.valueOf(infra.postgresPort()),
+        "VOTEGATE_PG_DATABASE", "postgres", "VOTEGATE_PG_USER", "postgres",
+        "VOTEGATE_ELECTION_START", START.toString()));
+    RollLoader.migrate(config);
+    assertEquals(10_000, RollLoader.loadIfEmpty(config));
+    assertEquals(10_000, RollLoader.loadIfEmpty(config), "a second start loads nothing more");
+    vertx = Vertx.vertx();
+    pool = PgBuilder.pool().connectingTo(new PgConnectOptions().setPort(infra.postgresPort()).setHost("localhost")
+        .setDatabase("postgres").setUser("postgres")).using(vertx).build();
+    decider = new Decider(pool, config.election());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    pool.close().await(10, TimeUnit.SECONDS);
+    vertx.close().await(10, TimeUnit.SECONDS);
+    infra.close();
+  }
+
+  private static Decider.Candidate ballot(String voter, String receipt, String source, Instant at) {
+    var id = io.votegate.model.VoterId.parse(voter).orElseThrow();
+    return new Decider.Candidate(new SubmittedBallot(UUID.randomUUID(), receipt, "demo", voter, id.state(), id.county(),
+        Map.of("president", List.of("dem")), at), source);
+  }
+
+  private static List<Decider.Decision> decide(Decider.Candidate... batch) throws Exception {
+    return decider.decide(List.of(batch)).await(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aFirstBallotIsAcceptedAndAReplayOfTheSameRecordIsAcceptedAgainWithoutASecondBallot() throws Exception {
+    var first = ballot("DE10001-00000001", "r1", "0:1", Instant.now());
+    assertEquals(Decider.Outcome.ACCEPTED, decide(first).get(0).outcome());
+    assertEquals(Decider.Outcome.ACCEPTED, decide(first).get(0).outcome(), "a replayed batch decides the same");
+    assertEquals(1, sql("SELECT count(*) FROM ballot_box WHERE ballot_id = '" + first.ballot().ballotId() + "'"));
+  }
+
+  @Test
+  void theSameReceiptInAnotherRecordIsADuplicateAndAnotherReceiptIsAlreadyVoted() throws Exception {
+    var first = ballot("DE10001-00000002", "r2", "0:2", Instant.now());
+    var retry = ballot("DE10001-00000002", "r2", "0:3", Instant.now());
+    var second = ballot("DE10001-00000002", "r2b", "0:4", Instant.now());
+    var decided = decide(first, retry, second);
+    assertEquals(List.of(Decider.Outcome.ACCEPTED, Decider.Outcome.DUPLICATE, Decider.Outcome.REJECTED),
+        decided.stream().map(Decider.Decision::outcome).toList());
+    assertEquals(Reason.ALREADY_VOTED, decided.get(2).reason());
+    assertEquals(1, sql("SELECT count(*) FROM voters WHERE voter_id = 'DE10001-00000002' AND status = 'voted'"));
+  }
+
+  @Test
+  void aVoterNotOnTheRollAndABallotCastAfterPollsCloseAreRejected() throws Exception {
+    var stranger = ballot("DE10001-00099999", "r3", "0:5", Instant.now());
+    var late = ballot("DE10001-00000003", "r4", "0:6", START.plus(Duration.ofHours(25)));
+    var decided = decide(stranger, late);
+    assertEquals(Reason.NOT_ON_ROLL, decided.get(0).reason());
+    assertEquals(Reason.POLLS_CLOSED, decided.get(1).reason());
+    assertEquals(0, sql("SELECT count(*) FROM voters WHERE voter_id = 'DE10001-00000003' AND status = 'voted'"));
+  }
+
+  private static long sql(String query) throws Exception {
+    try (var conn = DriverManager.getConnection(config.jdbcUrl(), "postgres", "");
+         var rs = conn.createStatement().executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}

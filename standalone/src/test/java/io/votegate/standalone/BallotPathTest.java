@@ -1,0 +1,261 @@
+package io.votegate.standalone;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.votegate.ballots.BallotServerConfig;
+import io.votegate.gateway.GatewayConfig;
+import io.votegate.model.Keys;
+import io.votegate.model.VoterCodes;
+import io.votegate.platform.Metrics;
+import io.votegate.platform.Service;
+import io.votegate.tally.TallyConfig;
+import io.votegate.testkit.Infra;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * One ballot's whole path on real servers: web API → gateway → Kafka → ballot-server → PostgreSQL → Kafka → tally →
+ * SSE, with receipts through Redis.
+ */
+class BallotPathTest {
+  private static final Keys KEYS = Keys.fromBase64(Keys.generate(), Keys.generate(), Keys.generate());
+  private static Infra infra;
+  private static Vertx vertx;
+  private static List<Service> services;
+  private static String gateway;
+  private static String tally;
+  private static Map<String, String> env;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void startEverything() throws Exception {
+    infra = new Infra().withKafka().withPostgres().withRedis();
+    int gatewayPort = Infra.freePort();
+    int tallyPort = Infra.freePort();
+    var b64 = java.util.Base64.getEncoder();
+    env = new HashMap<>(Map.of(
+        "VOTEGATE_KAFKA_BOOTSTRAP", infra.kafkaBootstrap(),
+        "VOTEGATE_REDIS_URI", infra.redisUri(),
+        "VOTEGATE_ELECTION_START", Instant.now().minusSeconds(60).toString(),
+        "VOTEGATE_ROLL_KEY", b64.encodeToString(KEYS.roll()),
+        "VOTEGATE_TOKEN_KEY", b64.encodeToString(KEYS.token()),
+        "VOTEGATE_RECEIPT_KEY", b64.encodeToString(KEYS.receipt()),
+        "VOTEGATE_GATEWAY_PORT", String.valueOf(gatewayPort),
+        "VOTEGATE_TALLY_PORT", String.valueOf(tallyPort),
+        "VOTEGATE_BALLOT_SERVER_PORT", String.valueOf(Infra.freePort())));
+    env.putAll(Map.of("VOTEGATE_PG_PORT", String.valueOf(infra.postgresPort()), "VOTEGATE_PG_DATABASE", "postgres",
+        "VOTEGATE_PG_USER", "postgres", "VOTEGATE_GATEWAY_INSTANCES", "2"));
+    var metrics = Metrics.create();
+    vertx = metrics.vertx();
+    services = List.of(
+        io.votegate.ballots.Main.start(vertx, metrics, BallotServerConfig.fromEnv(env)).await(120, TimeUnit.SECONDS),
+        io.votegate.tally.Main.start(vertx, metrics, TallyConfig.fromEnv(env)).await(60, TimeUnit.SECONDS),
+        io.votegate.gateway.Main.start(vertx, metrics, GatewayConfig.fromEnv(env)).await(60, TimeUnit.SECONDS));
+    gateway = "http://127.0.0.1:" + gatewayPort;
+    tally = "http://127.0.0.1:" + tallyPort;
+  }
+
+  @AfterAll
+  static void stopEverything() throws Exception {
+    for (var service : services) {
+      service.stop().await(30, TimeUnit.SECONDS);
+    }
+    vertx.close().await(30, TimeUnit.SECONDS);
+    infra.close();
+  }
+
+  @Test
+  void aBallotIsCountedOnceAndStreamedAndTheSameVoterVotingAgainIsRejected() throws Exception {
+    var events = sse(tally + "/api/v1/results/stream?level=county&contest=president");
+    var snapshot = next(events, "snapshot");
+    long before = snapshot.getJsonArray("contests").getJsonObject(0).getJsonObject("totals").getLong("rep");
+
+    var voter = "RI44007-00000123";
+    var receipt = vote(voter, "{\"selections\":{\"president\":[\"rep\"],\"council\":[\"ahn\",\"moreau\"]}}");
+    assertEquals("counted", awaitDecision(receipt).getString("status"));
+
+    var delta = next(events, "delta");
+    var president = delta.getJsonArray("contests").getJsonObject(0);
+    assertEquals(before + 1, president.getJsonObject("totals").getLong("rep"));
+    var ri = president.getJsonArray("states").getJsonObject(0);
+    assertEquals("RI", ri.getString("state"));
+    assertEquals("44007", ri.getJsonArray("counties").getJsonObject(0).getString("fips"));
+
+    var again = vote(voter, "{\"selections\":{\"president\":[\"dem\"]}}");
+    assertNotEquals(receipt, again);
+    var rejected = awaitDecision(again);
+    assertEquals("rejected", rejected.getString("status"));
+    assertEquals("already_voted", rejected.getString("reason"));
+
+    assertEquals(1, countyBallots("president", "RI", "44007"));
+    assertEquals(1, sql("SELECT count(*) FROM ballot_box WHERE county = '44007'"));
+    assertEquals(1, sql("SELECT count(*) FROM voters WHERE county = '44007' AND status = 'voted'"));
+    assertEquals(0, sql("SELECT count(*) FROM information_schema.columns WHERE table_name = 'ballot_box' "
+        + "AND column_name IN ('voter_id', 'receipt')"), "the ballot box must not know who voted");
+  }
+
+  @Test
+  void aRetryWithTheSameTokenIsCountedOnceAndItsEventsStreamEndsCounted() throws Exception {
+    var session = signIn("DE10005-00000042");
+    var body = "{\"selections\":{\"president\":[\"other\"]}}";
+    var first = submit(session, body);
+    var second = submit(session, body);
+    assertEquals(first, second);
+    var stream = sse(gateway + "/api/v1/receipts/" + first + "/events");
+    JsonObject status;
+    do {
+      status = next(stream, "status");
+    } while (!status.getString("status").equals("counted"));
+    assertEquals(first, status.getString("receipt"));
+    awaitCount("president", "DE", "10005", 1);
+    Thread.sleep(1_000); // the duplicate is decided in the same or the next batch; give it time to be (not) counted
+    assertEquals(1, countyBallots("president", "DE", "10005"));
+    assertEquals(1, sql("SELECT count(*) FROM ballot_box WHERE county = '10005'"));
+  }
+
+  @Test
+  void aVoterNotOnTheRollIsRejectedWithoutRevealingItToTheGateway() throws Exception {
+    // A valid card for a serial beyond the county's roll: the code checks, the roll says no.
+    var receipt = vote("HI15007-00009999", "{\"selections\":{\"president\":[\"dem\"]}}");
+    var decision = awaitDecision(receipt);
+    assertEquals("rejected", decision.getString("status"));
+    assertEquals("not_on_roll", decision.getString("reason"));
+    assertEquals(0, sql("SELECT count(*) FROM ballot_box WHERE county = '15007'"));
+  }
+
+  @Test
+  void theSnapshotHonoursFiltersAndETags() throws Exception {
+    var response = get(tally + "/api/v1/results?level=national");
+    assertEquals(200, response.statusCode());
+    var snapshot = new JsonObject(response.body());
+    assertFalse(snapshot.getJsonArray("contests").getJsonObject(0).containsKey("states"));
+    var etag = response.headers().firstValue("etag").orElseThrow();
+    var notModified = http.send(HttpRequest.newBuilder(URI.create(tally + "/api/v1/results?level=national"))
+        .header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(304, notModified.statusCode());
+    var council = new JsonObject(get(tally + "/api/v1/results?contest=council&state=HI").body());
+    assertEquals(1, council.getJsonArray("contests").size());
+    assertEquals(List.of("HI"), council.getJsonArray("contests").getJsonObject(0).getJsonArray("states").stream()
+        .map(s -> ((JsonObject) s).getString("state")).toList());
+    assertEquals(400, get(tally + "/api/v1/results?level=galaxy").statusCode());
+    assertEquals(400, get(tally + "/api/v1/results?contest=mayor").statusCode());
+    assertEquals(405, http.send(HttpRequest.newBuilder(URI.create(tally + "/api/v1/results"))
+        .DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    assertEquals(200, get(tally + "/results").statusCode());
+    assertEquals(200, get(tally + "/health/ready").statusCode());
+  }
+
+  // --- helpers ----------------------------------------------------------------------------------------------------
+
+  private String vote(String voterId, String body) throws Exception {
+    return submit(signIn(voterId), body);
+  }
+
+  private String signIn(String voterId) throws Exception {
+    var code = new VoterCodes(KEYS.roll()).codeFor("demo", voterId);
+    var response = post("/api/v1/sessions", null, new JsonObject().put("voterId", voterId).put("code", code).encode());
+    assertEquals(201, response.statusCode(), response.body());
+    return new JsonObject(response.body()).getString("token");
+  }
+
+  private String submit(String token, String body) throws Exception {
+    var response = post("/api/v1/ballots", token, body);
+    assertEquals(202, response.statusCode(), response.body());
+    return new JsonObject(response.body()).getString("receipt");
+  }
+
+  private JsonObject awaitDecision(String receipt) throws Exception {
+    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      var status = new JsonObject(get(gateway + "/api/v1/receipts/" + receipt).body());
+      if (!status.getString("status").equals("pending")) {
+        return status;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("receipt " + receipt + " was never decided");
+  }
+
+  private void awaitCount(String contest, String state, String county, long expected) throws Exception {
+    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (countyBallots(contest, state, county) < expected && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+  }
+
+  private long countyBallots(String contest, String state, String county) throws Exception {
+    var snapshot = new JsonObject(get(tally + "/api/v1/results?level=county&contest=" + contest + "&state=" + state).body());
+    return snapshot.getJsonArray("contests").getJsonObject(0).getJsonArray("states").getJsonObject(0)
+        .getJsonArray("counties").stream().map(JsonObject.class::cast)
+        .filter(c -> c.getString("fips").equals(county)).findFirst().orElseThrow().getLong("ballots");
+  }
+
+  private static long sql(String query) throws Exception {
+    try (var conn = DriverManager.getConnection("jdbc:postgresql://localhost:" + infra.postgresPort() + "/postgres",
+        "postgres", ""); var rs = conn.createStatement().executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private HttpResponse<String> get(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String path, String token, String body) throws Exception {
+    var request = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** An SSE client: each event as "name\ndata", in order. */
+  private BlockingQueue<String[]> sse(String url) {
+    var queue = new LinkedBlockingQueue<String[]>();
+    http.sendAsync(HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").build(),
+        HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
+          var event = new String[2];
+          try (Stream<String> lines = response.body()) {
+            lines.forEach(line -> {
+              if (line.startsWith("event: ")) {
+                event[0] = line.substring(7);
+              } else if (line.startsWith("data: ")) {
+                event[1] = line.substring(6);
+              } else if (line.isEmpty() && event[0] != null) {
+                queue.add(new String[] {event[0], event[1]});
+                event[0] = null;
+              }
+            });
+          }
+        });
+    return queue;
+  }
+
+  private static JsonObject next(BlockingQueue<String[]> events, String name) throws InterruptedException {
+    var event = events.poll(60, TimeUnit.SECONDS);
+    assertNotNull(event, "no '" + name + "' event within 60 s");
+    assertEquals(name, event[0], "expected a '" + name + "' event");
+    return new JsonObject(event[1]);
+  }
+}

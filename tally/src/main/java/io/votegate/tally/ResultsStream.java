@@ -1,0 +1,98 @@
+package io.votegate.tally;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The results stream of API.md: {@code retry}, a {@code snapshot}, then {@code delta} events with absolute counts of
+ * the units that changed. Clients are served on a timer, at most one delta each per interval: whatever changed
+ * since a client's last event goes in one delta, so a slow client gets conflated deltas and nothing queues up.
+ */
+final class ResultsStream {
+
+  private static final class Client {
+    final HttpServerResponse response;
+    final View view;
+    long sent;
+
+    Client(HttpServerResponse response, View view, long sent) {
+      this.response = response;
+      this.view = view;
+      this.sent = sent;
+    }
+  }
+
+  private final Counts counts;
+  private final Clock clock;
+  private final Set<Client> clients = new LinkedHashSet<>();
+  private long embargoed = -1;
+
+  ResultsStream(Vertx vertx, Counts counts, TallyConfig config, Clock clock) {
+    this.counts = counts;
+    this.clock = clock;
+    vertx.setPeriodic(config.deltaInterval().toMillis(), id -> tick());
+    vertx.setPeriodic(config.heartbeat().toMillis(), id -> clients.forEach(c -> c.response.write(": heartbeat\n\n")));
+  }
+
+  int clients() {
+    return clients.size();
+  }
+
+  /** Opens a stream; {@code resumeFrom} is the Last-Event-ID or {@code ?since}, or null for a fresh start. */
+  void open(HttpServerResponse response, View view, Long resumeFrom) {
+    response.setChunked(true)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .putHeader("X-Accel-Buffering", "no");
+    response.write("retry: 2000\n\n");
+    var now = clock.instant();
+    var client = new Client(response, view, counts.sequence());
+    if (resumeFrom != null && resumeFrom <= counts.sequence()) {
+      var delta = counts.delta(view, resumeFrom, now);
+      if (delta != null) {
+        send(client, "delta", delta);
+      }
+    } else {
+      send(client, "snapshot", counts.snapshot(view, now));
+    }
+    clients.add(client);
+    response.closeHandler(v -> clients.remove(client));
+  }
+
+  private void tick() {
+    var now = clock.instant();
+    var embargoedNow = counts.embargoedStates(now);
+    boolean embargoChanged = embargoed >= 0 && embargoedNow != embargoed;
+    embargoed = embargoedNow;
+    var sequence = counts.sequence();
+    for (var client : clients) {
+      if (client.response.writeQueueFull()) {
+        continue; // slow reader: its next delta will cover everything since its last one
+      }
+      if (embargoChanged) {
+        send(client, "snapshot", counts.snapshot(client.view, now));
+      } else if (client.sent < sequence) {
+        var delta = counts.delta(client.view, client.sent, now);
+        if (delta != null) {
+          send(client, "delta", delta);
+        }
+      }
+      client.sent = sequence;
+    }
+  }
+
+  private void send(Client client, String event, JsonObject data) {
+    client.response.write("event: " + event + "\nid: " + counts.sequence() + "\ndata: " + data.encode() + "\n\n");
+  }
+
+  void closeAll() {
+    clients.forEach(c -> c.response.end());
+    clients.clear();
+  }
+}

@@ -1,0 +1,22 @@
+package io.votegate.tally;
+
+import io.votegate.model.Election;
+import io.votegate.platform.Env;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** The tally's configuration, read once from the environment. */
+public record TallyConfig(int httpPort, String kafkaBootstrap, Election election, Duration deltaInterval,
+                          Duration heartbeat) {
+
+  public static TallyConfig fromEnv(Map<String, String> vars) {
+    var env = new Env(vars);
+    return env.validated(new TallyConfig(
+        env.port("VOTEGATE_TALLY_PORT", 8081),
+        env.string("VOTEGATE_KAFKA_BOOTSTRAP", "localhost:9092"),
+        env.election(),
+        env.duration("VOTEGATE_DELTA_INTERVAL", Duration.ofMillis(250)),
+        env.duration("VOTEGATE_SSE_HEARTBEAT", Duration.ofSeconds(15))));
+  }
+}

@@ -1,0 +1,68 @@
+package io.votegate.tally;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.votegate.model.Election;
+import io.votegate.platform.Problem;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What a newsroom asked to see: which contests, which states, and how deep ({@code national}, {@code state},
+ * {@code county}). Parsed from the query string; an unknown contest, state or level is a 400, not an empty answer.
+ */
+record View(Set<String> contests, Set<String> states, Level level) {
+
+  enum Level { NATIONAL, STATE, COUNTY }
+
+  static View parse(MultiMap query, Election election) {
+    var errors = new JsonArray();
+    var contests = Set.copyOf(query.getAll("contest"));
+    contests.stream().filter(c -> election.contest(c).isEmpty()).sorted()
+        .forEach(c -> errors.add(error("contest", "unknown contest '" + c + "'")));
+    var states = Set.copyOf(query.getAll("state"));
+    states.stream().filter(s -> election.state(s).isEmpty()).sorted()
+        .forEach(s -> errors.add(error("state", "unknown state '" + s + "'")));
+    var levels = query.getAll("level");
+    Level level = Level.STATE;
+    if (levels.size() > 1) {
+      errors.add(error("level", "give one level"));
+    } else if (levels.size() == 1) {
+      try {
+        level = Level.valueOf(levels.get(0).toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        errors.add(error("level", "must be national, state or county"));
+      }
+    }
+    var since = query.getAll("since");
+    if (since.size() > 1 || (since.size() == 1 && !since.get(0).matches("\\d{1,18}"))) {
+      errors.add(error("since", "must be one non-negative integer sequence"));
+    }
+    var unknown = query.names().stream().filter(n -> !List.of("contest", "state", "level", "since").contains(n))
+        .sorted().toList();
+    unknown.forEach(n -> errors.add(error(n, "unknown parameter")));
+    if (!errors.isEmpty()) {
+      throw Problem.malformed(errors);
+    }
+    return new View(contests, states, level);
+  }
+
+  boolean showsContest(String contest) {
+    return contests.isEmpty() || contests.contains(contest);
+  }
+
+  boolean showsState(String state) {
+    return level != Level.NATIONAL && (states.isEmpty() || states.contains(state));
+  }
+
+  boolean showsCounties() {
+    return level == Level.COUNTY;
+  }
+
+  private static JsonObject error(String field, String message) {
+    return new JsonObject().put("field", field).put("message", message);
+  }
+}
