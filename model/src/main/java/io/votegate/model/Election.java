@@ -134,6 +134,20 @@ public record Election(String id, String name, boolean embargo, List<Contest> co
     }
   }
 
+  /** The same election with every county's roll scaled by {@code factor} (rounded; 1.0 is the definition as is). */
+  public Election scaled(double factor) {
+    if (factor == 1.0) {
+      return this;
+    }
+    if (!(factor > 0)) {
+      throw new IllegalArgumentException("scale must be positive, not " + factor);
+    }
+    var scaledStates = states.stream().map(s -> new State(s.code(), s.name(), s.opens(), s.closes(),
+        s.counties().stream().map(c -> new County(c.fips(), c.name(), (int) Math.round(c.voters() * factor))).toList()))
+        .toList();
+    return new Election(id, name, embargo, contests, scaledStates);
+  }
+
   public Optional<State> state(String code) {
     return states.stream().filter(s -> s.code().equals(code)).findFirst();
   }

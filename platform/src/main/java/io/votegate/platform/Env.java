@@ -57,13 +57,17 @@ public final class Env {
     return parse(name, fallback, Duration::parse, "an ISO-8601 duration such as PT30M");
   }
 
-  /** The election, with relative poll windows counted from VOTEGATE_ELECTION_START (default: today, 00:00 UTC). */
+  /**
+   * The election, with relative poll windows counted from VOTEGATE_ELECTION_START (default: today, 00:00 UTC) and
+   * every county's roll scaled by VOTEGATE_ELECTION_SCALE (default 1).
+   */
   public Election election() {
     var start = parse("VOTEGATE_ELECTION_START", LocalDate.now(ZoneOffset.UTC).atStartOfDay().toInstant(ZoneOffset.UTC),
         Instant::parse, "an instant such as 2026-11-03T00:00:00Z");
+    var scale = parse("VOTEGATE_ELECTION_SCALE", 1.0, Double::parseDouble, "a positive number such as 0.01");
     var name = string("VOTEGATE_ELECTION", "demo");
     try {
-      return Election.load(name, start);
+      return Election.load(name, start).scaled(scale);
     } catch (RuntimeException e) {
       problems.add("VOTEGATE_ELECTION: " + e.getMessage());
       return null;

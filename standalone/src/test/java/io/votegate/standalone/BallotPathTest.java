@@ -163,6 +163,34 @@ class BallotPathTest {
     assertEquals(200, get(tally + "/health/ready").statusCode());
   }
 
+  @Test
+  void aTallyStartedAfterTheVotesRebuildsTheSameCountsAndTheyReconcileWithTheBallotBox() throws Exception {
+    awaitDecision(vote("HI15003-00000077", "{\"selections\":{\"president\":[\"dem\"],\"council\":[\"kealoha\"]}}"));
+    int port = Infra.freePort();
+    var coldEnv = new HashMap<>(env);
+    coldEnv.put("VOTEGATE_TALLY_PORT", String.valueOf(port));
+    var metrics = Metrics.create();
+    var cold = io.votegate.tally.Main.start(vertx, metrics, TallyConfig.fromEnv(coldEnv)).await(60, TimeUnit.SECONDS);
+    try {
+      var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      JsonObject live;
+      JsonObject rebuilt;
+      do {
+        Thread.sleep(200);
+        live = new JsonObject(get(tally + "/api/v1/results?level=county").body());
+        rebuilt = new JsonObject(get("http://127.0.0.1:" + port + "/api/v1/results?level=county").body());
+      } while (rebuilt.getLong("sequence") < live.getLong("sequence") && System.nanoTime() < deadline);
+      live.remove("generatedAt");
+      rebuilt.remove("generatedAt");
+      assertEquals(live, rebuilt);
+      long counted = live.getJsonArray("contests").getJsonObject(0).getLong("ballots");
+      assertEquals(sql("SELECT count(*) FROM ballot_box"), counted, "tally = ballot box");
+      assertEquals(sql("SELECT count(*) FROM voters WHERE status = 'voted'"), counted, "tally = voters marked");
+    } finally {
+      cold.stop().await(30, TimeUnit.SECONDS);
+    }
+  }
+
   // --- helpers ----------------------------------------------------------------------------------------------------
 
   private String vote(String voterId, String body) throws Exception {

@@ -6,37 +6,26 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.kafka.client.common.TopicPartition;
-import io.vertx.kafka.client.consumer.KafkaConsumer;
-import io.votegate.model.AcceptedBallot;
-import io.votegate.model.Topics;
 import io.votegate.platform.Http;
 import io.votegate.platform.Metrics;
 import io.votegate.platform.Problem;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.util.HashSet;
-import java.util.Map;
 
 /**
- * Reads every partition of {@code ballots.accepted} from the beginning ({@code read_committed}: only decisions whose
- * transaction committed) into the counters, and serves them: snapshot JSON, the SSE stream and the results page.
- * Counters and streams share this verticle's event loop, so they need no locks. Every replica reads everything.
+ * Counts the accepted ballots ({@link AcceptedBallotsFeed}) and serves the counts: snapshot JSON, the SSE stream and
+ * the results page. Counters and streams live on this verticle's event loop, so they need no locks.
  */
 public final class TallyVerticle extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(TallyVerticle.class);
-
   private final TallyConfig config;
   private final Metrics metrics;
   private final Clock clock = Clock.systemUTC();
   private Counts counts;
   private ResultsStream stream;
-  private KafkaConsumer<String, String> consumer;
+  private AcceptedBallotsFeed feed;
+  private Thread feedThread;
   private HttpServer server;
 
   TallyVerticle(TallyConfig config, Metrics metrics) {
@@ -57,37 +46,17 @@ public final class TallyVerticle extends VerticleBase {
     router.get("/results").handler(this::getPage);
     router.get("/api/v1/results").handler(this::getSnapshot);
     router.get("/api/v1/results/stream").handler(this::getStream);
-    Http.healthRoutes(router, () -> consumer.partitionsFor(Topics.ACCEPTED));
+    Http.healthRoutes(router, () -> feed.healthy() ? Future.succeededFuture() : Future.failedFuture("feed stalled"));
     Http.metricsRoute(router, metrics);
     Http.installErrorMapping(router);
 
-    consumer = KafkaConsumer.create(vertx, Map.of(
-        "bootstrap.servers", config.kafkaBootstrap(),
-        "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
-        "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
-        "isolation.level", "read_committed",
-        "auto.offset.reset", "earliest",
-        "enable.auto.commit", "false",
-        "client.id", "votegate-tally"));
-    consumer.exceptionHandler(e -> LOG.warn("accepted-ballots consumer: {}", e.toString()));
-    consumer.handler(record -> {
-      try {
-        counts.apply(AcceptedBallot.fromJson(new JsonObject(record.value())));
-        applied.increment();
-      } catch (RuntimeException e) {
-        LOG.error("unreadable accepted ballot at {}/{}: {}", record.partition(), record.offset(), e.toString());
-      }
+    feed = new AcceptedBallotsFeed(config.kafkaBootstrap(), context, batch -> {
+      batch.forEach(counts::apply);
+      applied.increment(batch.size());
     });
-    return consumer.partitionsFor(Topics.ACCEPTED)
-        .compose(partitions -> {
-          var all = new HashSet<TopicPartition>();
-          partitions.forEach(p -> all.add(new TopicPartition(p.getTopic(), p.getPartition())));
-          if (all.isEmpty()) {
-            return Future.failedFuture("topic " + Topics.ACCEPTED + " does not exist");
-          }
-          return consumer.assign(all).compose(v -> consumer.seekToBeginning(all));
-        })
-        .compose(v -> vertx.createHttpServer().requestHandler(router).listen(config.httpPort()))
+    feedThread = new Thread(feed, "tally-accepted-ballots");
+    feedThread.start();
+    return vertx.createHttpServer().requestHandler(router).listen(config.httpPort())
         .onSuccess(s -> server = s);
   }
 
@@ -124,6 +93,11 @@ public final class TallyVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stream.closeAll();
-    return (server == null ? Future.succeededFuture() : server.shutdown()).eventually(consumer::close);
+    feed.stop();
+    return (server == null ? Future.succeededFuture() : server.shutdown())
+        .eventually(() -> vertx.executeBlocking(() -> {
+          feedThread.join(10_000);
+          return null;
+        }));
   }
 }

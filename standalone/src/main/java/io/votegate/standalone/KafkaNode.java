@@ -1,0 +1,105 @@
+package io.votegate.standalone;
+
+import io.votegate.model.Topics;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A real Kafka broker (KRaft, combined broker and controller) from the {@code kafka_2.13} artifact, in this process,
+ * with its log under the data directory. Formatted on first start; ports chosen once and kept.
+ */
+final class KafkaNode implements AutoCloseable {
+  private final KafkaRaftServer server;
+  private final String bootstrap;
+
+  private KafkaNode(KafkaRaftServer server, String bootstrap) {
+    this.server = server;
+    this.bootstrap = bootstrap;
+  }
+
+  static KafkaNode start(Path dir) throws Exception {
+    Files.createDirectories(dir);
+    var ports = Ports.remembered(dir.resolve("ports.properties"), "broker", "controller");
+    var props = new Properties();
+    props.putAll(Map.ofEntries(
+        Map.entry("process.roles", "broker,controller"),
+        Map.entry("node.id", "1"),
+        Map.entry("controller.quorum.voters", "1@127.0.0.1:" + ports.get("controller")),
+        Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + ports.get("broker") + ",CONTROLLER://127.0.0.1:" + ports.get("controller")),
+        Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + ports.get("broker")),
+        Map.entry("controller.listener.names", "CONTROLLER"),
+        Map.entry("inter.broker.listener.name", "PLAINTEXT"),
+        Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+        Map.entry("log.dirs", dir.resolve("log").toString()),
+        // One node: internal topics with one replica, or consumer groups and transactions never form.
+        Map.entry("offsets.topic.replication.factor", "1"),
+        Map.entry("transaction.state.log.replication.factor", "1"),
+        Map.entry("transaction.state.log.min.isr", "1"),
+        Map.entry("group.initial.rebalance.delay.ms", "0"),
+        Map.entry("auto.create.topics.enable", "false"),
+        Map.entry("num.network.threads", "2"),
+        Map.entry("num.io.threads", "4")));
+    var config = dir.resolve("server.properties");
+    try (var out = Files.newBufferedWriter(config)) {
+      props.store(out, "Written at every start by ./votegate up");
+    }
+    if (!Files.exists(dir.resolve("log").resolve("meta.properties"))) {
+      format(config);
+    }
+    var server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
+    server.startup();
+    var node = new KafkaNode(server, "127.0.0.1:" + ports.get("broker"));
+    node.createTopics();
+    return node;
+  }
+
+  private static void format(Path config) throws IOException {
+    var output = new ByteArrayOutputStream();
+    int status = StorageTool.execute(new String[] {"format", "--ignore-formatted", "--cluster-id",
+        Uuid.randomUuid().toString(), "--config", config.toString()}, new PrintStream(output, true));
+    if (status != 0) {
+      throw new IOException("formatting Kafka's storage failed: " + output);
+    }
+  }
+
+  /** The Votegate topics, with the partition counts of their definitions. Blocking, at startup only. */
+  private void createTopics() throws InterruptedException, ExecutionException {
+    try (var admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      var existing = admin.listTopics().names().get();
+      var missing = Topics.definitions().stream().filter(d -> !existing.contains(d.name()))
+          .map(d -> new NewTopic(d.name(), d.partitions(), (short) 1).configs(d.config())).toList();
+      try {
+        admin.createTopics(missing).all().get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  String bootstrap() {
+    return bootstrap;
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    server.awaitShutdown();
+  }
+}
