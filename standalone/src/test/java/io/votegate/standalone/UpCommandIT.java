@@ -1,0 +1,261 @@
+package io.votegate.standalone;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@code ./votegate up} as a user runs it: the packaged jar in its own process, on free ports and a temporary data
+ * directory. Votes survive a graceful restart, and every acknowledged ballot survives kill -9 of every process.
+ */
+class UpCommandIT {
+  private static final Path JAR = Path.of(System.getProperty("votegate.jar", "target/votegate.jar"));
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<Process> processes = new ArrayList<>();
+  private Path data;
+  private int gatewayPort;
+  private int tallyPort;
+  private List<String[]> cards;
+
+  @AfterEach
+  void killLeftovers() throws IOException {
+    for (var process : processes) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+    if (data != null) {
+      killByPidFile(data.resolve("postgres/postmaster.pid"));
+      killByPidFile(data.resolve("redis/redis.pid"));
+    }
+  }
+
+  @Test
+  void votesSurviveAGracefulRestartAndEveryAcknowledgedBallotSurvivesKillNine() throws Exception {
+    data = Files.createTempDirectory("votegate-up");
+    gatewayPort = freePort();
+    tallyPort = freePort();
+
+    var first = up();
+    cards = Files.readAllLines(data.resolve("cards-demo.csv")).stream().skip(1).map(l -> l.split(",")).toList();
+    var receipts = new ArrayList<String>();
+    for (int i = 0; i < 20; i++) {
+      receipts.add(vote(cards.get(i * 97), i % 3 == 0 ? "rep" : "dem"));
+    }
+    for (var receipt : receipts) {
+      assertEquals("counted", awaitDecision(receipt).getString("status"));
+    }
+    var before = snapshot();
+    assertEquals(20, presidentBallots(before));
+
+    first.destroy(); // SIGTERM
+    assertTrue(first.waitFor(60, TimeUnit.SECONDS), "up stops within a minute of SIGTERM");
+    assertEquals(0, first.exitValue() == 143 ? 0 : first.exitValue());
+    assertNothingLeftRunning(first);
+
+    var second = up();
+    assertEquals(before.getJsonArray("contests"), awaitSequence(before.getLong("sequence")).getJsonArray("contests"));
+    var again = awaitDecision(vote(cards.get(0), "dem"));
+    assertEquals("already_voted", again.getString("reason"));
+
+    // kill -9 of every process while voters are voting: every ballot that got a 202 must be counted, once.
+    var acknowledged = new ConcurrentLinkedQueue<String>();
+    var voting = new AtomicBoolean(true);
+    var voter = new Thread(() -> {
+      for (int i = 0; voting.get() && i < 2_000; i++) {
+        try {
+          acknowledged.add(vote(cards.get(5_000 + i), "other"));
+        } catch (Exception | AssertionError e) {
+          return; // the system is gone: stop voting
+        }
+      }
+    });
+    voter.start();
+    while (acknowledged.size() < 40) {
+      Thread.sleep(20);
+    }
+    killEverything(second);
+    voting.set(false);
+    voter.join(30_000);
+
+    up();
+    for (var receipt : acknowledged) {
+      assertEquals("counted", awaitDecision(receipt).getString("status"), "acknowledged ballot " + receipt);
+    }
+    long expected = 20 + acknowledged.size();
+    var after = awaitSequence(expected);
+    Thread.sleep(1_000);
+    after = snapshot();
+    assertEquals(expected, presidentBallots(after), "every acknowledged ballot counted exactly once");
+    reconcileByCounty(after);
+  }
+
+  @Test
+  void aTakenPortIsReportedClearly() throws Exception {
+    data = Files.createTempDirectory("votegate-up");
+    try (var taken = new ServerSocket(0)) {
+      var process = new ProcessBuilder("java", "-jar", JAR.toString(), "up", "--data", data.toString(),
+          "--gateway-port", String.valueOf(taken.getLocalPort()), "--tally-port", String.valueOf(freePort()))
+          .redirectErrorStream(true).start();
+      processes.add(process);
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+      var output = new String(process.getInputStream().readAllBytes());
+      assertEquals(2, process.exitValue(), output);
+      assertTrue(output.contains("Port " + taken.getLocalPort() + " for the gateway is taken"), output);
+    }
+  }
+
+  // --- helpers ----------------------------------------------------------------------------------------------------
+
+  private Process up() throws Exception {
+    var log = data.resolve("up-" + processes.size() + ".log");
+    var process = new ProcessBuilder("java", "-jar", JAR.toString(), "up", "--data", data.toString(),
+        "--gateway-port", String.valueOf(gatewayPort), "--tally-port", String.valueOf(tallyPort))
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    processes.add(process);
+    var deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (System.nanoTime() < deadline) {
+      var output = Files.readString(log);
+      if (output.contains("Votegate is ready")) {
+        return process;
+      }
+      if (!process.isAlive()) {
+        fail("up exited with " + process.exitValue() + ":\n" + output);
+      }
+      Thread.sleep(100);
+    }
+    fail("up was not ready within 3 minutes:\n" + Files.readString(log));
+    return null;
+  }
+
+  private void killEverything(Process process) throws IOException {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    killByPidFile(data.resolve("postgres/postmaster.pid")); // PostgreSQL daemonizes: not a descendant
+    killByPidFile(data.resolve("redis/redis.pid"));
+  }
+
+  private static void killByPidFile(Path pidFile) throws IOException {
+    if (Files.exists(pidFile)) {
+      var pid = Files.readAllLines(pidFile).get(0).trim();
+      ProcessHandle.of(Long.parseLong(pid)).ifPresent(p -> {
+        p.destroyForcibly();
+        p.onExit().join();
+      });
+    }
+  }
+
+  private void assertNothingLeftRunning(Process process) throws Exception {
+    assertEquals(0, process.descendants().filter(ProcessHandle::isAlive).count());
+    for (var pidFile : List.of(data.resolve("postgres/postmaster.pid"), data.resolve("redis/redis.pid"))) {
+      if (Files.exists(pidFile)) {
+        var pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), pidFile + " still running");
+      }
+    }
+  }
+
+  private String vote(String[] card, String candidate) throws Exception {
+    var session = post("/api/v1/sessions", null, new JsonObject().put("voterId", card[0]).put("code", card[1]).encode());
+    assertEquals(201, session.statusCode(), session.body());
+    var token = new JsonObject(session.body()).getString("token");
+    var ballot = post("/api/v1/ballots", token, "{\"selections\":{\"president\":[\"" + candidate + "\"]}}");
+    assertEquals(202, ballot.statusCode(), ballot.body());
+    return new JsonObject(ballot.body()).getString("receipt");
+  }
+
+  private JsonObject awaitDecision(String receipt) throws Exception {
+    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    JsonObject status = null;
+    while (System.nanoTime() < deadline) {
+      status = new JsonObject(get("http://127.0.0.1:" + gatewayPort + "/api/v1/receipts/" + receipt).body());
+      if (!status.getString("status").equals("pending")) {
+        return status;
+      }
+      Thread.sleep(100);
+    }
+    return status;
+  }
+
+  private JsonObject awaitSequence(long sequence) throws Exception {
+    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    var snapshot = snapshot();
+    while (snapshot.getLong("sequence") < sequence && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      snapshot = snapshot();
+    }
+    return snapshot;
+  }
+
+  private JsonObject snapshot() throws Exception {
+    return new JsonObject(get("http://127.0.0.1:" + tallyPort + "/api/v1/results?level=county").body());
+  }
+
+  private static long presidentBallots(JsonObject snapshot) {
+    return snapshot.getJsonArray("contests").getJsonObject(0).getLong("ballots");
+  }
+
+  /** For every county: tally = ballot box = voters marked voted. */
+  private void reconcileByCounty(JsonObject snapshot) throws Exception {
+    var tallied = new HashMap<String, Long>();
+    snapshot.getJsonArray("contests").getJsonObject(0).getJsonArray("states").forEach(s ->
+        ((JsonObject) s).getJsonArray("counties").forEach(c ->
+            tallied.put(((JsonObject) c).getString("fips"), ((JsonObject) c).getLong("ballots"))));
+    var port = Files.readAllLines(data.resolve("postgres.ports")).stream().filter(l -> l.startsWith("postgres="))
+        .findFirst().orElseThrow().substring("postgres=".length());
+    try (var conn = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "")) {
+      for (var query : List.of("SELECT county, count(*) FROM ballot_box GROUP BY county",
+          "SELECT county, count(*) FROM voters WHERE status = 'voted' GROUP BY county")) {
+        var counted = new HashMap<String, Long>();
+        try (var rs = conn.createStatement().executeQuery(query)) {
+          while (rs.next()) {
+            counted.put(rs.getString(1), rs.getLong(2));
+          }
+        }
+        tallied.forEach((county, n) -> assertEquals(n, counted.getOrDefault(county, 0L), query + " for " + county));
+        assertEquals(tallied.values().stream().mapToLong(Long::longValue).sum(),
+            counted.values().stream().mapToLong(Long::longValue).sum(), query);
+      }
+    }
+  }
+
+  private HttpResponse<String> get(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String path, String token, String body) throws Exception {
+    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + path))
+        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int freePort() throws IOException {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
