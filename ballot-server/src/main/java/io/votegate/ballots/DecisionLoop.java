@@ -9,6 +9,7 @@ import io.votegate.model.ReceiptStatus;
 import io.votegate.model.RejectedBallot;
 import io.votegate.model.SubmittedBallot;
 import io.votegate.model.Topics;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -110,7 +111,10 @@ final class DecisionLoop implements Runnable {
       }
     } finally {
       producer.close(Duration.ofSeconds(10));
-      consumer.close(Duration.ofSeconds(10));
+      // A graceful stop hands the partitions over at once; after a crash, the restarted instance reclaims its
+      // static membership instead.
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(10))
+          .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
       LOG.info("decision loop stopped");
     }
   }
@@ -235,16 +239,21 @@ final class DecisionLoop implements Runnable {
   }
 
   private Map<String, Object> consumerConfig() {
-    return Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
-        ConsumerConfig.GROUP_ID_CONFIG, "ballot-server",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize(),
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-        ConsumerConfig.CLIENT_ID_CONFIG, "votegate-ballot-server-" + config.instanceId());
+    return Map.ofEntries(
+        Map.entry(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap()),
+        Map.entry(ConsumerConfig.GROUP_ID_CONFIG, "ballot-server"),
+        // Static membership: an instance restarted after a crash takes over its old membership and partitions at
+        // once, instead of waiting for the dead member's rebalance timeout with no partitions at all.
+        Map.entry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "ballot-server-" + config.instanceId()),
+        Map.entry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 15_000),
+        Map.entry(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 120_000),
+        Map.entry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+        Map.entry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+        Map.entry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        Map.entry(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize()),
+        Map.entry(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class),
+        Map.entry(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class),
+        Map.entry(ConsumerConfig.CLIENT_ID_CONFIG, "votegate-ballot-server-" + config.instanceId()));
   }
 
   private static <T> T await(Future<T> future) throws Exception {

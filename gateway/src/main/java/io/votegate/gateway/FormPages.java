@@ -72,7 +72,17 @@ final class FormPages {
           <label>Code <input name=code required autocomplete=off placeholder="ABCDE12345"></label>
           <button type=submit>Get my ballot</button>
         </form>
-        <p class=small>Results: <a href="/api/v1/election">election information</a>.</p>""", false);
+        <p class=small>Your voter ID and code are printed on your voter card. Polls: %s.</p>"""
+        .formatted(esc(pollsSummary(election))), false);
+  }
+
+  private static String pollsSummary(Election election) {
+    var text = new StringBuilder();
+    for (var state : election.states()) {
+      text.append(text.isEmpty() ? "" : "; ").append(state.name()).append(" until ")
+          .append(state.closes().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)).append(" UTC");
+    }
+    return text.toString().replace("T", " ").replace("Z UTC", " UTC");
   }
 
   private String ballotPage(String token, String voterId, String state) {

@@ -4,8 +4,12 @@ import io.votegate.model.Topics;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -15,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -65,6 +70,7 @@ final class KafkaNode implements AutoCloseable {
     server.startup();
     var node = new KafkaNode(server, "127.0.0.1:" + ports.get("broker"));
     node.createTopics();
+    node.abortHangingTransactions();
     return node;
   }
 
@@ -88,6 +94,38 @@ final class KafkaNode implements AutoCloseable {
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * After a crash of this single-node broker, its transaction coordinator can come back without a transaction that
+   * was open at the time, so nothing ever writes that transaction's abort markers: the ballot-server's consumer then
+   * waits forever for its group's offsets, and the tally's read_committed view stops at the open transaction. No
+   * transactional producer runs yet at this point, so an open transaction the coordinator does not know is one left
+   * by the crash: abort it, as {@code kafka-transactions.sh find-hanging} and {@code abort} would. Its ballots are
+   * then decided again, and the ballot-server recognises its own earlier decisions.
+   */
+  private void abortHangingTransactions() throws InterruptedException, ExecutionException {
+    try (var admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      var known = new HashSet<String>();
+      var ids = admin.listTransactions().all().get().stream().map(TransactionListing::transactionalId).toList();
+      if (!ids.isEmpty()) {
+        admin.describeTransactions(ids).all().get().values().forEach(tx -> tx.topicPartitions()
+            .forEach(tp -> known.add(tp + "/" + tx.producerId() + "/" + tx.producerEpoch())));
+      }
+      var names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
+      var partitions = admin.describeTopics(names).allTopicNames().get().values().stream()
+          .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition()))).toList();
+      for (var entry : admin.describeProducers(partitions).all().get().entrySet()) {
+        for (var producer : entry.getValue().activeProducers()) {
+          var key = entry.getKey() + "/" + producer.producerId() + "/" + producer.producerEpoch();
+          if (producer.currentTransactionStartOffset().isPresent() && !known.contains(key)) {
+            System.err.println("Aborting a Kafka transaction left open by a crash on " + entry.getKey());
+            admin.abortTransaction(new AbortTransactionSpec(entry.getKey(), producer.producerId(),
+                (short) producer.producerEpoch(), producer.coordinatorEpoch().orElse(0))).all().get();
+          }
         }
       }
     }

@@ -79,10 +79,12 @@ class UpCommandIT {
 
     // kill -9 of every process while voters are voting: every ballot that got a 202 must be counted, once.
     var acknowledged = new ConcurrentLinkedQueue<String>();
+    var attempted = new java.util.concurrent.atomic.AtomicInteger();
     var voting = new AtomicBoolean(true);
     var voter = new Thread(() -> {
       for (int i = 0; voting.get() && i < 2_000; i++) {
         try {
+          attempted.incrementAndGet();
           acknowledged.add(vote(cards.get(5_000 + i), "other"));
         } catch (Exception | AssertionError e) {
           return; // the system is gone: stop voting
@@ -101,12 +103,15 @@ class UpCommandIT {
     for (var receipt : acknowledged) {
       assertEquals("counted", awaitDecision(receipt).getString("status"), "acknowledged ballot " + receipt);
     }
-    long expected = 20 + acknowledged.size();
-    var after = awaitSequence(expected);
+    // A ballot Kafka took just before the kill may be counted without its 202 having reached the voter.
+    long acked = 20 + acknowledged.size();
+    awaitSequence(acked);
     Thread.sleep(1_000);
-    after = snapshot();
-    assertEquals(expected, presidentBallots(after), "every acknowledged ballot counted exactly once");
-    reconcileByCounty(after);
+    var after = snapshot();
+    var counted = presidentBallots(after);
+    assertTrue(counted >= acked && counted <= 20 + attempted.get(),
+        "counted " + counted + ", acknowledged " + acked + ", attempted " + (20 + attempted.get()));
+    reconcileByCounty(after); // tally = ballot box = voters marked, per county: nothing counted twice
   }
 
   @Test
