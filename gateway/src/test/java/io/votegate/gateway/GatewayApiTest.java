@@ -143,6 +143,27 @@ class GatewayApiTest {
     var wrong = send("POST", "/vote", null, "application/x-www-form-urlencoded", "voterId=" + VOTER_RI + "&code=WRONG");
     assertEquals(401, wrong.statusCode());
     assertTrue(wrong.body().contains("do not match"));
+
+    var token = ballot.body().replaceAll("(?s).*name=token value=\"([^\"]+)\".*", "$1");
+    var cast = send("POST", "/ballot", null, "application/x-www-form-urlencoded",
+        "token=" + token + "&c.president=dem&c.council=ahn&c.council=santos");
+    assertEquals(303, cast.statusCode(), cast.body());
+    var location = cast.headers().firstValue("location").orElseThrow();
+    assertTrue(location.startsWith("/receipt/"));
+    var receipt = send("GET", location, null, null, null);
+    assertEquals(200, receipt.statusCode());
+    assertTrue(receipt.body().contains("waiting to be counted"));
+    assertTrue(receipt.body().contains("http-equiv=refresh"), "a pending receipt page refreshes itself");
+    var published = ballotsOnTopic();
+    var last = new JsonObject(published.get(published.size() - 1).value());
+    assertEquals(location.substring("/receipt/".length()), last.getString("receipt"));
+    assertEquals(new JsonArray().add("ahn").add("santos"), last.getJsonObject("selections").getJsonArray("council"));
+    ballotsBefore = published.size();
+
+    var overvote = send("POST", "/ballot", null, "application/x-www-form-urlencoded",
+        "token=" + token + "&c.president=dem&c.president=rep");
+    assertEquals(400, overvote.statusCode());
+    assertTrue(overvote.body().contains("not accepted"));
   }
 
   // --- bad input: a clear problem+json error, and nothing written -------------------------------------------------

@@ -142,6 +142,27 @@ class BallotPathTest {
   }
 
   @Test
+  void aStreamResumedFromALastEventIdGetsOnlyWhatChangedSince() throws Exception {
+    awaitDecision(vote("DE10003-00000500", "{\"selections\":{\"president\":[\"rep\"]}}"));
+    awaitCount("president", "DE", "10003", 1);
+    long seen = new JsonObject(get(tally + "/api/v1/results").body()).getLong("sequence");
+    awaitDecision(vote("DE10001-00000500", "{\"selections\":{\"president\":[\"dem\"]}}"));
+    awaitCount("president", "DE", "10001", 1);
+
+    var resumed = sse(tally + "/api/v1/results/stream?level=county&contest=president", "Last-Event-ID", String.valueOf(seen));
+    var delta = next(resumed, "delta");
+    var states = delta.getJsonArray("contests").getJsonObject(0).getJsonArray("states");
+    var de = states.stream().map(JsonObject.class::cast).filter(st -> st.getString("state").equals("DE"))
+        .findFirst().orElseThrow();
+    assertEquals(List.of("10001"), de.getJsonArray("counties").stream()
+        .map(c -> ((JsonObject) c).getString("fips")).toList(), "only the county that changed since " + seen);
+
+    var ahead = sse(tally + "/api/v1/results/stream?since=999999999", null, null);
+    next(ahead, "snapshot");
+    assertEquals(400, get(tally + "/api/v1/results/stream?since=yesterday").statusCode());
+  }
+
+  @Test
   void theSnapshotHonoursFiltersAndETags() throws Exception {
     var response = get(tally + "/api/v1/results?level=national");
     assertEquals(200, response.statusCode());
@@ -260,8 +281,16 @@ class BallotPathTest {
 
   /** An SSE client: each event as "name\ndata", in order. */
   private BlockingQueue<String[]> sse(String url) {
+    return sse(url, null, null);
+  }
+
+  private BlockingQueue<String[]> sse(String url, String header, String value) {
     var queue = new LinkedBlockingQueue<String[]>();
-    http.sendAsync(HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").build(),
+    var request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
+    if (header != null) {
+      request.header(header, value);
+    }
+    http.sendAsync(request.build(),
         HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
           var event = new String[2];
           try (Stream<String> lines = response.body()) {

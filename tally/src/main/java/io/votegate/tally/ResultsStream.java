@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -37,7 +38,8 @@ final class ResultsStream {
     this.counts = counts;
     this.clock = clock;
     vertx.setPeriodic(config.deltaInterval().toMillis(), id -> tick());
-    vertx.setPeriodic(config.heartbeat().toMillis(), id -> clients.forEach(c -> c.response.write(": heartbeat\n\n")));
+    vertx.setPeriodic(config.heartbeat().toMillis(),
+        id -> List.copyOf(clients).forEach(c -> c.response.write(": heartbeat\n\n")));
   }
 
   int clients() {
@@ -71,7 +73,7 @@ final class ResultsStream {
     boolean embargoChanged = embargoed >= 0 && embargoedNow != embargoed;
     embargoed = embargoedNow;
     var sequence = counts.sequence();
-    for (var client : clients) {
+    for (var client : List.copyOf(clients)) {
       if (client.response.writeQueueFull()) {
         continue; // slow reader: its next delta will cover everything since its last one
       }
@@ -91,8 +93,10 @@ final class ResultsStream {
     client.response.write("event: " + event + "\nid: " + counts.sequence() + "\ndata: " + data.encode() + "\n\n");
   }
 
+  /** Ends every stream; a stream's close handler removes it from the set, so iterate over a copy. */
   void closeAll() {
-    clients.forEach(c -> c.response.end());
+    var open = List.copyOf(clients);
     clients.clear();
+    open.forEach(c -> c.response.end());
   }
 }

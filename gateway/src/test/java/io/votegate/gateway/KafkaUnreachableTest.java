@@ -1,0 +1,83 @@
+package io.votegate.gateway;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.votegate.model.Keys;
+import io.votegate.model.VoterCodes;
+import io.votegate.platform.Metrics;
+import io.votegate.platform.Service;
+import io.votegate.testkit.Infra;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** With no Kafka to take ballots, the gateway says so: 503 with Retry-After, and not ready. */
+class KafkaUnreachableTest {
+  private static final String ROLL = Keys.generate();
+  private static Infra infra;
+  private static Vertx vertx;
+  private static Service gateway;
+  private static String base;
+
+  @BeforeAll
+  static void startGatewayWithoutKafka() throws Exception {
+    infra = new Infra().withRedis();
+    int port = Infra.freePort();
+    var config = GatewayConfig.fromEnv(Map.of(
+        "VOTEGATE_GATEWAY_PORT", String.valueOf(port),
+        "VOTEGATE_KAFKA_BOOTSTRAP", "127.0.0.1:" + Infra.freePort(),
+        "VOTEGATE_REDIS_URI", infra.redisUri(),
+        "VOTEGATE_ELECTION_START", Instant.now().minusSeconds(60).toString(),
+        "VOTEGATE_ROLL_KEY", ROLL, "VOTEGATE_TOKEN_KEY", Keys.generate(), "VOTEGATE_RECEIPT_KEY", Keys.generate()));
+    var metrics = Metrics.create();
+    vertx = metrics.vertx();
+    gateway = Main.start(vertx, metrics, config).await(60, TimeUnit.SECONDS);
+    base = "http://127.0.0.1:" + port;
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    gateway.stop().await(30, TimeUnit.SECONDS);
+    vertx.close().await(30, TimeUnit.SECONDS);
+    infra.close();
+  }
+
+  @Test
+  void aBallotThatKafkaCannotTakeGets503WithRetryAfterAndNoReceipt() throws Exception {
+    var http = HttpClient.newHttpClient();
+    var voter = "DE10001-00000005";
+    var code = new VoterCodes(Keys.fromBase64(ROLL, Keys.generate(), Keys.generate()).roll()).codeFor("demo", voter);
+    var session = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/sessions"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("voterId", voter).put("code", code).encode()))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, session.statusCode(), "signing in needs no Kafka");
+    var token = new JsonObject(session.body()).getString("token");
+
+    var ballot = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/ballots")).timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"selections\":{\"president\":[\"dem\"]}}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(503, ballot.statusCode(), ballot.body());
+    assertEquals("unavailable", new JsonObject(ballot.body()).getString("code"));
+    assertTrue(ballot.headers().firstValue("retry-after").isPresent());
+    assertFalse(ballot.body().contains("receipt\""), "no receipt for a ballot that was not taken");
+
+    var ready = http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).timeout(Duration.ofSeconds(60))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(503, ready.statusCode());
+    assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode());
+  }
+}
