@@ -123,7 +123,7 @@ final class FormPages {
   private static String page(String title, String body, boolean refresh) {
     return """
         <!doctype html><html lang=en><head><meta charset=utf-8>
-        <meta name=viewport content="width=device-width, initial-scale=1">%s
+        <meta name=viewport content="width=device-width, initial-scale=1"><link rel=icon href="data:,">%s
         <title>%s</title><style>
         body{font:17px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
         h1{font-size:1.6rem;border-bottom:4px solid #1d4ed8;padding-bottom:.3rem}

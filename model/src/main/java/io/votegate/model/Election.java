@@ -77,10 +77,12 @@ public record Election(String id, String name, boolean embargo, List<Contest> co
 
   public static Election fromJson(JsonObject json, Instant start) {
     var defaultPolls = json.getJsonObject("polls", new JsonObject());
-    var states = json.getJsonArray("states").stream()
-        .map(JsonObject.class::cast)
-        .map(s -> parseState(s, s.getJsonObject("polls", defaultPolls), start))
-        .toList();
+    var states = json.containsKey("countiesFrom")
+        ? statesFromCsv(json.getJsonObject("countiesFrom"), defaultPolls, start)
+        : json.getJsonArray("states").stream()
+            .map(JsonObject.class::cast)
+            .map(s -> parseState(s, s.getJsonObject("polls", defaultPolls), start))
+            .toList();
     var allStates = states.stream().map(State::code).collect(Collectors.toUnmodifiableSet());
     var contests = json.getJsonArray("contests").stream()
         .map(JsonObject.class::cast)
@@ -114,6 +116,50 @@ public record Election(String id, String name, boolean embargo, List<Contest> co
     return new State(s.getString("code"), s.getString("name"), opens, closes, counties);
   }
 
+  /**
+   * States and counties from a results CSV ({@code state_name, county_fips, county_name, ..., total_votes}): each
+   * county's roll is its total votes. Names contain no commas in the shipped data; a row that breaks this fails.
+   */
+  private static List<State> statesFromCsv(JsonObject source, JsonObject polls, Instant start) {
+    var codes = source.getJsonObject("stateCodes");
+    var counties = new LinkedHashMap<String, List<County>>();
+    try (InputStream in = Election.class.getResourceAsStream(source.getString("csv"))) {
+      if (in == null) {
+        throw new IllegalArgumentException("missing county data " + source.getString("csv"));
+      }
+      var lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\r?\n");
+      var header = List.of(lines[0].split(","));
+      int state = header.indexOf("state_name");
+      int fips = header.indexOf("county_fips");
+      int name = header.indexOf("county_name");
+      int total = header.indexOf("total_votes");
+      for (int i = 1; i < lines.length; i++) {
+        if (lines[i].isBlank()) {
+          continue;
+        }
+        var cells = lines[i].split(",", -1);
+        if (cells.length != header.size()) {
+          throw new IllegalArgumentException("county data line " + (i + 1) + " has " + cells.length + " cells");
+        }
+        var code = codes.getString(cells[state]);
+        if (code == null) {
+          throw new IllegalArgumentException("county data line " + (i + 1) + ": no code for " + cells[state]);
+        }
+        counties.computeIfAbsent(code, k -> new java.util.ArrayList<>())
+            .add(new County(cells[fips], cells[name], Integer.parseInt(cells[total])));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    var names = new LinkedHashMap<String, String>();
+    codes.forEach(e -> names.put((String) e.getValue(), e.getKey()));
+    return counties.entrySet().stream()
+        .map(e -> parseState(new JsonObject().put("code", e.getKey()).put("name", names.get(e.getKey()))
+            .put("counties", new JsonArray()), polls, start))
+        .map(s -> new State(s.code(), s.name(), s.opens(), s.closes(), List.copyOf(counties.get(s.code()))))
+        .toList();
+  }
+
   private void check() {
     for (var contest : contests) {
       if (contest.maxChoices() < 1 || contest.maxChoices() > contest.candidates().size()) {
@@ -143,9 +189,14 @@ public record Election(String id, String name, boolean embargo, List<Contest> co
       throw new IllegalArgumentException("scale must be positive, not " + factor);
     }
     var scaledStates = states.stream().map(s -> new State(s.code(), s.name(), s.opens(), s.closes(),
-        s.counties().stream().map(c -> new County(c.fips(), c.name(), (int) Math.round(c.voters() * factor))).toList()))
+        s.counties().stream().map(c -> new County(c.fips(), c.name(), scale(c.voters(), factor))).toList()))
         .toList();
     return new Election(id, name, embargo, contests, scaledStates);
+  }
+
+  /** Rounded, but a county with voters keeps at least one, so every county can report. */
+  private static int scale(int voters, double factor) {
+    return voters == 0 ? 0 : (int) Math.max(1, Math.round(voters * factor));
   }
 
   public Optional<State> state(String code) {

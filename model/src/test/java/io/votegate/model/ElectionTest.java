@@ -68,6 +68,22 @@ class ElectionTest {
   }
 
   @Test
+  void us2020HasEveryCountyOfTheFiftyStatesAndDcWithItsTurnoutAsTheRoll() {
+    var us = Election.load("us-2020", START);
+    assertEquals(51, us.states().size());
+    assertEquals(3_152, us.countiesByFips().size());
+    assertEquals(158_433_557L, us.states().stream().flatMap(s -> s.counties().stream()).mapToLong(c -> c.voters()).sum());
+    var la = us.state("CA").orElseThrow().county("06037").orElseThrow();
+    assertEquals("Los Angeles County", la.name());
+    assertEquals(List.of("dem", "rep", "other"),
+        us.contest("president").orElseThrow().candidates().stream().map(Election.Candidate::id).toList());
+    var small = us.scaled(0.001);
+    assertTrue(small.states().stream().flatMap(s -> s.counties().stream()).allMatch(c -> c.voters() >= 1),
+        "every county keeps a voter at any scale");
+    assertEquals(158_434, small.voters(), 200);
+  }
+
+  @Test
   void anUnknownElectionIsAClearError() {
     var e = assertThrows(IllegalArgumentException.class, () -> Election.load("nowhere", START));
     assertTrue(e.getMessage().contains("nowhere"));

@@ -19,7 +19,7 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--election", description = "demo (default) or us-2020; fixed by the first run in a data directory.")
   String election;
 
-  @Option(names = "--scale", description = "Scale every county's roll by this factor (default 1).")
+  @Option(names = "--scale", description = "Scale every county's roll by this factor (default 1; 0.001 for us-2020).")
   Double scale;
 
   @Option(names = "--data", description = "Data directory (default: ${DEFAULT-VALUE}).", defaultValue = ".votegate")
