@@ -10,6 +10,9 @@ import io.votegate.model.SubmittedBallot;
 import io.votegate.model.Topics;
 import io.votegate.platform.Problem;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * bounded; past the bound, or when Kafka fails, the voter gets a 503 at once rather than a queue without end.
  */
 public final class BallotPublisher {
+  private static final Logger LOG = LoggerFactory.getLogger(BallotPublisher.class);
   private final KafkaProducer<String, String> producer;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final int maxInFlight;
@@ -37,6 +41,8 @@ public final class BallotPublisher {
         "request.timeout.ms", "10000",
         "delivery.timeout.ms", "20000",
         "client.id", "votegate-gateway"));
+    // Failures reach the voter through each send's future (a 503); this only keeps them out of "unhandled".
+    producer.exceptionHandler(e -> LOG.warn("ballot producer: {}", e.toString()));
     this.maxInFlight = config.maxInFlight();
     this.produced = Counter.builder("votegate.gateway.ballots.produced")
         .description("Ballots acknowledged by Kafka").register(registry);

@@ -7,15 +7,11 @@ import io.votegate.model.VoterCodes;
 import io.votegate.platform.Metrics;
 import io.votegate.platform.Service;
 import io.votegate.testkit.Infra;
+import io.votegate.testkit.VoterClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -55,29 +51,18 @@ class KafkaUnreachableTest {
 
   @Test
   void aBallotThatKafkaCannotTakeGets503WithRetryAfterAndNoReceipt() throws Exception {
-    var http = HttpClient.newHttpClient();
+    var client = new VoterClient(base);
     var voter = "DE10001-00000005";
     var code = new VoterCodes(Keys.fromBase64(ROLL, Keys.generate(), Keys.generate()).roll()).codeFor("demo", voter);
-    var session = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/sessions"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("voterId", voter).put("code", code).encode()))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(201, session.statusCode(), "signing in needs no Kafka");
-    var token = new JsonObject(session.body()).getString("token");
+    var token = client.signIn(voter, code).getString("token"); // signing in needs no Kafka
 
-    var ballot = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/ballots")).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-        .POST(HttpRequest.BodyPublishers.ofString("{\"selections\":{\"president\":[\"dem\"]}}"))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    var ballot = client.postJson("/api/v1/ballots", token, "{\"selections\":{\"president\":[\"dem\"]}}");
     assertEquals(503, ballot.statusCode(), ballot.body());
     assertEquals("unavailable", new JsonObject(ballot.body()).getString("code"));
     assertTrue(ballot.headers().firstValue("retry-after").isPresent());
     assertFalse(ballot.body().contains("receipt\""), "no receipt for a ballot that was not taken");
 
-    var ready = http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).timeout(Duration.ofSeconds(60))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(503, ready.statusCode());
-    assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode());
+    assertEquals(503, client.get("/health/ready").statusCode());
+    assertEquals(200, client.get("/health/live").statusCode());
   }
 }

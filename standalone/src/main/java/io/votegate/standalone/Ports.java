@@ -1,35 +1,18 @@
 package io.votegate.standalone;
 
+import io.votegate.platform.FreePorts;
+
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
-/** Port choices: free ones for the embedded servers (kept across restarts), and a clear check for the public ones. */
+/** Ports of the embedded servers: chosen free once, then kept across restarts while they stay free. */
 final class Ports {
   private Ports() {}
 
-  static int free() throws IOException {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  static boolean available(int port) {
-    try (var socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(port));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** The ports used last time, where still free; new free ones otherwise. */
   static Map<String, Integer> remembered(Path file, String... names) throws IOException {
     var props = new Properties();
     if (Files.exists(file)) {
@@ -40,9 +23,9 @@ final class Ports {
     var ports = new LinkedHashMap<String, Integer>();
     for (var name : names) {
       var old = props.getProperty(name);
-      int port = old != null && available(Integer.parseInt(old)) ? Integer.parseInt(old) : free();
+      int port = old != null && FreePorts.available(Integer.parseInt(old)) ? Integer.parseInt(old) : FreePorts.pick();
       while (ports.containsValue(port)) {
-        port = free();
+        port = FreePorts.pick();
       }
       ports.put(name, port);
       props.setProperty(name, String.valueOf(port));

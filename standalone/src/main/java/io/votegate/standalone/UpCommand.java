@@ -1,5 +1,6 @@
 package io.votegate.standalone;
 
+import io.votegate.platform.FreePorts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,7 +41,7 @@ final class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     for (var port : new int[][] {{gatewayPort, 0}, {tallyPort, 1}}) {
-      if (!Ports.available(port[0])) {
+      if (!FreePorts.available(port[0])) {
         var who = port[1] == 0 ? "gateway" : "tally";
         System.err.printf("Port %d for the %s is taken. Choose another with --%s-port or VOTEGATE_%s_PORT.%n",
             port[0], who, who, who.toUpperCase(java.util.Locale.ROOT));
@@ -55,7 +56,7 @@ final class UpCommand implements Callable<Integer> {
     System.out.printf("Starting Votegate (%s election, %,d voters) with data in %s …%n", stored.id(), stored.voters(),
         dir.root());
     if (ballotServerPort == 0) {
-      ballotServerPort = Ports.free();
+      ballotServerPort = FreePorts.pick();
     }
     var stack = LocalStack.start(new LocalStack.Settings(dir, settings.getProperty("election"),
         Double.parseDouble(settings.getProperty("scale")), settings.getProperty("start"), gatewayPort, tallyPort,

@@ -10,24 +10,18 @@ import io.votegate.platform.Metrics;
 import io.votegate.platform.Service;
 import io.votegate.tally.TallyConfig;
 import io.votegate.testkit.Infra;
+import io.votegate.testkit.VoterClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -40,10 +34,9 @@ class BallotPathTest {
   private static Infra infra;
   private static Vertx vertx;
   private static List<Service> services;
-  private static String gateway;
-  private static String tally;
   private static Map<String, String> env;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private static VoterClient voters;
+  private static VoterClient newsroom;
 
   @BeforeAll
   static void startEverything() throws Exception {
@@ -69,8 +62,8 @@ class BallotPathTest {
         io.votegate.ballots.Main.start(vertx, metrics, BallotServerConfig.fromEnv(env)).await(120, TimeUnit.SECONDS),
         io.votegate.tally.Main.start(vertx, metrics, TallyConfig.fromEnv(env)).await(60, TimeUnit.SECONDS),
         io.votegate.gateway.Main.start(vertx, metrics, GatewayConfig.fromEnv(env)).await(60, TimeUnit.SECONDS));
-    gateway = "http://127.0.0.1:" + gatewayPort;
-    tally = "http://127.0.0.1:" + tallyPort;
+    voters = new VoterClient("http://127.0.0.1:" + gatewayPort);
+    newsroom = new VoterClient("http://127.0.0.1:" + tallyPort);
   }
 
   @AfterAll
@@ -84,15 +77,15 @@ class BallotPathTest {
 
   @Test
   void aBallotIsCountedOnceAndStreamedAndTheSameVoterVotingAgainIsRejected() throws Exception {
-    var events = sse(tally + "/api/v1/results/stream?level=county&contest=president");
-    var snapshot = next(events, "snapshot");
+    var events = newsroom.events("/api/v1/results/stream?level=county&contest=president", null, null);
+    var snapshot = VoterClient.next(events, "snapshot");
     long before = snapshot.getJsonArray("contests").getJsonObject(0).getJsonObject("totals").getLong("rep");
 
     var voter = "RI44007-00000123";
     var receipt = vote(voter, "{\"selections\":{\"president\":[\"rep\"],\"council\":[\"ahn\",\"moreau\"]}}");
     assertEquals("counted", awaitDecision(receipt).getString("status"));
 
-    var delta = next(events, "delta");
+    var delta = VoterClient.next(events, "delta");
     var president = delta.getJsonArray("contests").getJsonObject(0);
     assertEquals(before + 1, president.getJsonObject("totals").getLong("rep"));
     var ri = president.getJsonArray("states").getJsonObject(0);
@@ -119,10 +112,10 @@ class BallotPathTest {
     var first = submit(session, body);
     var second = submit(session, body);
     assertEquals(first, second);
-    var stream = sse(gateway + "/api/v1/receipts/" + first + "/events");
+    var stream = voters.events("/api/v1/receipts/" + first + "/events", null, null);
     JsonObject status;
     do {
-      status = next(stream, "status");
+      status = VoterClient.next(stream, "status");
     } while (!status.getString("status").equals("counted"));
     assertEquals(first, status.getString("receipt"));
     awaitCount("president", "DE", "10005", 1);
@@ -145,43 +138,41 @@ class BallotPathTest {
   void aStreamResumedFromALastEventIdGetsOnlyWhatChangedSince() throws Exception {
     awaitDecision(vote("DE10003-00000500", "{\"selections\":{\"president\":[\"rep\"]}}"));
     awaitCount("president", "DE", "10003", 1);
-    long seen = new JsonObject(get(tally + "/api/v1/results").body()).getLong("sequence");
+    long seen = newsroom.getJson("/api/v1/results").getLong("sequence");
     awaitDecision(vote("DE10001-00000500", "{\"selections\":{\"president\":[\"dem\"]}}"));
     awaitCount("president", "DE", "10001", 1);
 
-    var resumed = sse(tally + "/api/v1/results/stream?level=county&contest=president", "Last-Event-ID", String.valueOf(seen));
-    var delta = next(resumed, "delta");
+    var resumed = newsroom.events("/api/v1/results/stream?level=county&contest=president", "Last-Event-ID", String.valueOf(seen));
+    var delta = VoterClient.next(resumed, "delta");
     var states = delta.getJsonArray("contests").getJsonObject(0).getJsonArray("states");
     var de = states.stream().map(JsonObject.class::cast).filter(st -> st.getString("state").equals("DE"))
         .findFirst().orElseThrow();
     assertEquals(List.of("10001"), de.getJsonArray("counties").stream()
         .map(c -> ((JsonObject) c).getString("fips")).toList(), "only the county that changed since " + seen);
 
-    var ahead = sse(tally + "/api/v1/results/stream?since=999999999", null, null);
-    next(ahead, "snapshot");
-    assertEquals(400, get(tally + "/api/v1/results/stream?since=yesterday").statusCode());
+    var ahead = newsroom.events("/api/v1/results/stream?since=999999999", null, null);
+    VoterClient.next(ahead, "snapshot");
+    assertEquals(400, newsroom.get("/api/v1/results/stream?since=yesterday").statusCode());
   }
 
   @Test
   void theSnapshotHonoursFiltersAndETags() throws Exception {
-    var response = get(tally + "/api/v1/results?level=national");
+    var response = newsroom.get("/api/v1/results?level=national");
     assertEquals(200, response.statusCode());
     var snapshot = new JsonObject(response.body());
     assertFalse(snapshot.getJsonArray("contests").getJsonObject(0).containsKey("states"));
     var etag = response.headers().firstValue("etag").orElseThrow();
-    var notModified = http.send(HttpRequest.newBuilder(URI.create(tally + "/api/v1/results?level=national"))
-        .header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofString());
+    var notModified = newsroom.send("GET", "/api/v1/results?level=national", null, null, null, "If-None-Match", etag);
     assertEquals(304, notModified.statusCode());
-    var council = new JsonObject(get(tally + "/api/v1/results?contest=council&state=HI").body());
+    var council = new JsonObject(newsroom.get("/api/v1/results?contest=council&state=HI").body());
     assertEquals(1, council.getJsonArray("contests").size());
     assertEquals(List.of("HI"), council.getJsonArray("contests").getJsonObject(0).getJsonArray("states").stream()
         .map(s -> ((JsonObject) s).getString("state")).toList());
-    assertEquals(400, get(tally + "/api/v1/results?level=galaxy").statusCode());
-    assertEquals(400, get(tally + "/api/v1/results?contest=mayor").statusCode());
-    assertEquals(405, http.send(HttpRequest.newBuilder(URI.create(tally + "/api/v1/results"))
-        .DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
-    assertEquals(200, get(tally + "/results").statusCode());
-    assertEquals(200, get(tally + "/health/ready").statusCode());
+    assertEquals(400, newsroom.get("/api/v1/results?level=galaxy").statusCode());
+    assertEquals(400, newsroom.get("/api/v1/results?contest=mayor").statusCode());
+    assertEquals(405, newsroom.send("DELETE", "/api/v1/results", null, null, null).statusCode());
+    assertEquals(200, newsroom.get("/results").statusCode());
+    assertEquals(200, newsroom.get("/health/ready").statusCode());
   }
 
   @Test
@@ -191,15 +182,16 @@ class BallotPathTest {
     var coldEnv = new HashMap<>(env);
     coldEnv.put("VOTEGATE_TALLY_PORT", String.valueOf(port));
     var metrics = Metrics.create();
-    var cold = io.votegate.tally.Main.start(vertx, metrics, TallyConfig.fromEnv(coldEnv)).await(60, TimeUnit.SECONDS);
+    var coldTally = io.votegate.tally.Main.start(vertx, metrics, TallyConfig.fromEnv(coldEnv)).await(60, TimeUnit.SECONDS);
+    var cold = new VoterClient("http://127.0.0.1:" + port);
     try {
       var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       JsonObject live;
       JsonObject rebuilt;
       do {
         Thread.sleep(200);
-        live = new JsonObject(get(tally + "/api/v1/results?level=county").body());
-        rebuilt = new JsonObject(get("http://127.0.0.1:" + port + "/api/v1/results?level=county").body());
+        live = newsroom.getJson("/api/v1/results?level=county");
+        rebuilt = cold.getJson("/api/v1/results?level=county");
       } while (rebuilt.getLong("sequence") < live.getLong("sequence") && System.nanoTime() < deadline);
       live.remove("generatedAt");
       rebuilt.remove("generatedAt");
@@ -208,39 +200,26 @@ class BallotPathTest {
       assertEquals(sql("SELECT count(*) FROM ballot_box"), counted, "tally = ballot box");
       assertEquals(sql("SELECT count(*) FROM voters WHERE status = 'voted'"), counted, "tally = voters marked");
     } finally {
-      cold.stop().await(30, TimeUnit.SECONDS);
+      coldTally.stop().await(30, TimeUnit.SECONDS);
     }
   }
 
   // --- helpers ----------------------------------------------------------------------------------------------------
 
   private String vote(String voterId, String body) throws Exception {
-    return submit(signIn(voterId), body);
+    return voters.submit(signIn(voterId), body);
   }
 
   private String signIn(String voterId) throws Exception {
-    var code = new VoterCodes(KEYS.roll()).codeFor("demo", voterId);
-    var response = post("/api/v1/sessions", null, new JsonObject().put("voterId", voterId).put("code", code).encode());
-    assertEquals(201, response.statusCode(), response.body());
-    return new JsonObject(response.body()).getString("token");
+    return voters.signIn(voterId, new VoterCodes(KEYS.roll()).codeFor("demo", voterId)).getString("token");
   }
 
   private String submit(String token, String body) throws Exception {
-    var response = post("/api/v1/ballots", token, body);
-    assertEquals(202, response.statusCode(), response.body());
-    return new JsonObject(response.body()).getString("receipt");
+    return voters.submit(token, body);
   }
 
   private JsonObject awaitDecision(String receipt) throws Exception {
-    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      var status = new JsonObject(get(gateway + "/api/v1/receipts/" + receipt).body());
-      if (!status.getString("status").equals("pending")) {
-        return status;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("receipt " + receipt + " was never decided");
+    return voters.awaitDecision(receipt, Duration.ofSeconds(60));
   }
 
   private void awaitCount(String contest, String state, String county, long expected) throws Exception {
@@ -251,7 +230,7 @@ class BallotPathTest {
   }
 
   private long countyBallots(String contest, String state, String county) throws Exception {
-    var snapshot = new JsonObject(get(tally + "/api/v1/results?level=county&contest=" + contest + "&state=" + state).body());
+    var snapshot = newsroom.getJson("/api/v1/results?level=county&contest=" + contest + "&state=" + state);
     return snapshot.getJsonArray("contests").getJsonObject(0).getJsonArray("states").getJsonObject(0)
         .getJsonArray("counties").stream().map(JsonObject.class::cast)
         .filter(c -> c.getString("fips").equals(county)).findFirst().orElseThrow().getLong("ballots");
@@ -263,56 +242,5 @@ class BallotPathTest {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  private HttpResponse<String> get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> post(String path, String token, String body) throws Exception {
-    var request = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** An SSE client: each event as "name\ndata", in order. */
-  private BlockingQueue<String[]> sse(String url) {
-    return sse(url, null, null);
-  }
-
-  private BlockingQueue<String[]> sse(String url, String header, String value) {
-    var queue = new LinkedBlockingQueue<String[]>();
-    var request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
-    if (header != null) {
-      request.header(header, value);
-    }
-    http.sendAsync(request.build(),
-        HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
-          var event = new String[2];
-          try (Stream<String> lines = response.body()) {
-            lines.forEach(line -> {
-              if (line.startsWith("event: ")) {
-                event[0] = line.substring(7);
-              } else if (line.startsWith("data: ")) {
-                event[1] = line.substring(6);
-              } else if (line.isEmpty() && event[0] != null) {
-                queue.add(new String[] {event[0], event[1]});
-                event[0] = null;
-              }
-            });
-          }
-        });
-    return queue;
-  }
-
-  private static JsonObject next(BlockingQueue<String[]> events, String name) throws InterruptedException {
-    var event = events.poll(60, TimeUnit.SECONDS);
-    assertNotNull(event, "no '" + name + "' event within 60 s");
-    assertEquals(name, event[0], "expected a '" + name + "' event");
-    return new JsonObject(event[1]);
   }
 }

@@ -1,15 +1,12 @@
 package io.votegate.standalone;
 
 import io.vertx.core.json.JsonObject;
+import io.votegate.testkit.VoterClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -30,11 +27,12 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class UpCommandIT {
   private static final Path JAR = Path.of(System.getProperty("votegate.jar", "target/votegate.jar"));
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<Process> processes = new ArrayList<>();
   private Path data;
   private int gatewayPort;
   private int tallyPort;
+  private VoterClient voters;
+  private VoterClient newsroom;
   private List<String[]> cards;
 
   @AfterEach
@@ -54,6 +52,8 @@ class UpCommandIT {
     data = Files.createTempDirectory("votegate-up");
     gatewayPort = freePort();
     tallyPort = freePort();
+    voters = new VoterClient("http://127.0.0.1:" + gatewayPort);
+    newsroom = new VoterClient("http://127.0.0.1:" + tallyPort);
 
     var first = up();
     cards = Files.readAllLines(data.resolve("cards-demo.csv")).stream().skip(1).map(l -> l.split(",")).toList();
@@ -180,25 +180,11 @@ class UpCommandIT {
   }
 
   private String vote(String[] card, String candidate) throws Exception {
-    var session = post("/api/v1/sessions", null, new JsonObject().put("voterId", card[0]).put("code", card[1]).encode());
-    assertEquals(201, session.statusCode(), session.body());
-    var token = new JsonObject(session.body()).getString("token");
-    var ballot = post("/api/v1/ballots", token, "{\"selections\":{\"president\":[\"" + candidate + "\"]}}");
-    assertEquals(202, ballot.statusCode(), ballot.body());
-    return new JsonObject(ballot.body()).getString("receipt");
+    return voters.vote(card[0], card[1], "{\"selections\":{\"president\":[\"" + candidate + "\"]}}");
   }
 
   private JsonObject awaitDecision(String receipt) throws Exception {
-    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    JsonObject status = null;
-    while (System.nanoTime() < deadline) {
-      status = new JsonObject(get("http://127.0.0.1:" + gatewayPort + "/api/v1/receipts/" + receipt).body());
-      if (!status.getString("status").equals("pending")) {
-        return status;
-      }
-      Thread.sleep(100);
-    }
-    return status;
+    return voters.awaitDecision(receipt, Duration.ofSeconds(90));
   }
 
   private JsonObject awaitSequence(long sequence) throws Exception {
@@ -212,7 +198,7 @@ class UpCommandIT {
   }
 
   private JsonObject snapshot() throws Exception {
-    return new JsonObject(get("http://127.0.0.1:" + tallyPort + "/api/v1/results?level=county").body());
+    return newsroom.getJson("/api/v1/results?level=county");
   }
 
   private static long presidentBallots(JsonObject snapshot) {
@@ -243,24 +229,7 @@ class UpCommandIT {
     }
   }
 
-  private HttpResponse<String> get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> post(String path, String token, String body) throws Exception {
-    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + path))
-        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  private static int freePort() {
+    return io.votegate.platform.FreePorts.pick();
   }
 }

@@ -1,6 +1,7 @@
 package io.votegate.testkit;
 
 import io.votegate.model.Topics;
+import io.votegate.platform.FreePorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -8,7 +9,6 @@ import org.apache.kafka.common.test.TestKitNodes;
 import redis.embedded.RedisServer;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,12 +25,7 @@ public final class Infra implements AutoCloseable {
   private int redisPort;
 
   public static int freePort() {
-    try (var socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port", e);
-    }
+    return FreePorts.pick();
   }
 
   /** A single combined KRaft node with the Votegate topics created. */
