@@ -5,12 +5,20 @@ import io.vertx.core.json.JsonObject;
 import io.votegate.ballots.BallotServerConfig;
 import io.votegate.gateway.GatewayConfig;
 import io.votegate.model.Keys;
+import io.votegate.model.Topics;
 import io.votegate.model.VoterCodes;
 import io.votegate.platform.Metrics;
 import io.votegate.platform.Service;
 import io.votegate.tally.TallyConfig;
 import io.votegate.testkit.Infra;
 import io.votegate.testkit.VoterClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -153,6 +161,35 @@ class BallotPathTest {
     var ahead = newsroom.events("/api/v1/results/stream?since=999999999", null, null);
     VoterClient.next(ahead, "snapshot");
     assertEquals(400, newsroom.get("/api/v1/results/stream?since=yesterday").statusCode());
+  }
+
+  @Test
+  void anUnreadableRecordGoesToTheDeadLetterTopicAndDecidingGoesOn() throws Exception {
+    try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", infra.kafkaBootstrap()),
+        new StringSerializer(), new StringSerializer())) {
+      producer.send(new ProducerRecord<>(Topics.BALLOTS, "RI", "{\"not\":\"a ballot\"")).get();
+    }
+    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", infra.kafkaBootstrap(),
+        "isolation.level", "read_committed"), new StringDeserializer(), new StringDeserializer())) {
+      var partitions = consumer.partitionsFor(Topics.DLQ).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      ConsumerRecord<String, String> dead = null;
+      while (dead == null && System.nanoTime() < deadline) {
+        for (var record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.value().equals("{\"not\":\"a ballot\"")) {
+            dead = record;
+          }
+        }
+      }
+      assertNotNull(dead, "the unreadable record reached " + Topics.DLQ);
+      assertEquals("RI", dead.key());
+      assertTrue(new String(dead.headers().lastHeader("votegate.source").value()).startsWith(Topics.BALLOTS + "/"));
+    }
+    var receipt = vote("RI44009-00000009", "{\"selections\":{\"president\":[\"dem\"]}}");
+    assertEquals("counted", awaitDecision(receipt).getString("status"), "the records after it are decided");
   }
 
   @Test
