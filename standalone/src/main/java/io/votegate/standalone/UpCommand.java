@@ -40,11 +40,17 @@ final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    for (var port : new int[][] {{gatewayPort, 0}, {tallyPort, 1}}) {
-      if (!FreePorts.available(port[0])) {
-        var who = port[1] == 0 ? "gateway" : "tally";
+    var wanted = new java.util.LinkedHashMap<String, Integer>();
+    wanted.put("gateway", gatewayPort);
+    wanted.put("tally", tallyPort);
+    if (ballotServerPort != 0) {
+      wanted.put("ballot-server", ballotServerPort);
+    }
+    for (var entry : wanted.entrySet()) {
+      if (!FreePorts.available(entry.getValue())) {
+        var who = entry.getKey();
         System.err.printf("Port %d for the %s is taken. Choose another with --%s-port or VOTEGATE_%s_PORT.%n",
-            port[0], who, who, who.toUpperCase(java.util.Locale.ROOT));
+            entry.getValue(), who, who, who.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
         return 2;
       }
     }
