@@ -6,7 +6,6 @@ import io.votegate.model.AcceptedBallot;
 import io.votegate.model.Election;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -217,17 +216,5 @@ final class Counts {
       }
     }
     return -1;
-  }
-
-  /** Per county and contest: ballots counted, for reconciliation against the ballot box. */
-  Map<String, Long> ballotsByCounty(String contestId) {
-    var map = new LinkedHashMap<String, Long>();
-    var units = contests.get(contestId);
-    units.states().values().forEach(s -> s.counties().forEach((fips, unit) -> map.put(fips, unit.ballots)));
-    return map;
-  }
-
-  List<String> contestIds() {
-    return new ArrayList<>(contests.keySet());
   }
 }

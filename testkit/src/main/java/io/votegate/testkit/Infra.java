@@ -69,24 +69,12 @@ public final class Infra implements AutoCloseable {
     return kafka.bootstrapServers();
   }
 
-  public KafkaClusterTestKit kafka() {
-    return kafka;
-  }
-
   public String redisUri() {
     return "redis://127.0.0.1:" + redisPort;
   }
 
   public int postgresPort() {
     return postgres.getPort();
-  }
-
-  public EmbeddedPostgres postgres() {
-    return postgres;
-  }
-
-  public static Path tempDir(String prefix) throws IOException {
-    return Files.createTempDirectory(prefix);
   }
 
   @Override
