@@ -22,6 +22,8 @@ public final class Infra implements AutoCloseable {
   private final List<AutoCloseable> started = new ArrayList<>();
   private KafkaClusterTestKit kafka;
   private EmbeddedPostgres postgres;
+  private int postgresPort;
+  private java.nio.file.Path postgresDir;
   private int redisPort;
 
   public static int freePort() {
@@ -50,9 +52,24 @@ public final class Infra implements AutoCloseable {
   }
 
   public Infra withPostgres() throws IOException {
-    postgres = EmbeddedPostgres.builder().setPort(freePort()).start();
-    started.add(0, postgres);
+    postgresPort = freePort();
+    postgresDir = Files.createTempDirectory("votegate-pg");
+    startPostgres();
+    started.add(0, () -> stopPostgres());
     return this;
+  }
+
+  /** Stops PostgreSQL, keeping its data, as an outage would; {@link #startPostgres()} brings it back on its port. */
+  public void stopPostgres() throws IOException {
+    if (postgres != null) {
+      postgres.close();
+      postgres = null;
+    }
+  }
+
+  public void startPostgres() throws IOException {
+    postgres = EmbeddedPostgres.builder().setPort(postgresPort).setDataDirectory(postgresDir)
+        .setCleanDataDirectory(false).start();
   }
 
   public Infra withRedis() throws IOException {
@@ -74,7 +91,7 @@ public final class Infra implements AutoCloseable {
   }
 
   public int postgresPort() {
-    return postgres.getPort();
+    return postgresPort;
   }
 
   @Override

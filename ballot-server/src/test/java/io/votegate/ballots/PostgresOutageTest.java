@@ -1,0 +1,144 @@
+package io.votegate.ballots;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.votegate.model.SubmittedBallot;
+import io.votegate.model.Topics;
+import io.votegate.platform.Metrics;
+import io.votegate.platform.Service;
+import io.votegate.testkit.Infra;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * PostgreSQL goes away under a running ballot-server: the batches in hand are retried, nothing is committed meanwhile,
+ * and when it is back every ballot is decided, each accepted ballot emitted exactly once.
+ */
+class PostgresOutageTest {
+  private static Infra infra;
+  private static Vertx vertx;
+  private static Metrics metrics;
+  private static Service ballotServer;
+
+  @BeforeAll
+  static void start() throws Exception {
+    infra = new Infra().withKafka().withPostgres().withRedis();
+    var config = BallotServerConfig.fromEnv(Map.of(
+        "VOTEGATE_KAFKA_BOOTSTRAP", infra.kafkaBootstrap(), "VOTEGATE_REDIS_URI", infra.redisUri(),
+        "VOTEGATE_PG_PORT", String.valueOf(infra.postgresPort()), "VOTEGATE_PG_DATABASE", "postgres",
+        "VOTEGATE_PG_USER", "postgres", "VOTEGATE_BALLOT_SERVER_PORT", String.valueOf(Infra.freePort()),
+        "VOTEGATE_ELECTION_START", Instant.now().minusSeconds(60).toString(), "VOTEGATE_BATCH_SIZE", "50"));
+    metrics = Metrics.create();
+    vertx = metrics.vertx();
+    ballotServer = Main.start(vertx, metrics, config).await(2, TimeUnit.MINUTES);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    ballotServer.stop().await(60, TimeUnit.SECONDS);
+    vertx.close().await(30, TimeUnit.SECONDS);
+    infra.close();
+  }
+
+  @Test
+  void ballotsSubmittedWhilePostgresIsDownAreDecidedOnceItIsBack() throws Exception {
+    submit(0, 200);
+    awaitVoted(200);
+    infra.stopPostgres();
+    submit(200, 400);
+    var failed = metrics.registry().get("votegate.ballot_server.batches.failed").counter();
+    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (failed.count() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertTrue(failed.count() > 0, "the ballot-server noticed the outage");
+    assertEquals(200, acceptedOnTopic().size(), "nothing is committed while PostgreSQL is down");
+    infra.startPostgres();
+    awaitVoted(400);
+
+    var accepted = acceptedOnTopic();
+    var deadlineTopic = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (accepted.size() < 400 && System.nanoTime() < deadlineTopic) {
+      Thread.sleep(200);
+      accepted = acceptedOnTopic();
+    }
+    assertEquals(400, accepted.size(), "each accepted ballot emitted once");
+    assertEquals(400, accepted.stream().distinct().count(), "no ballot ID twice");
+    assertEquals(400, sql("SELECT count(*) FROM ballot_box"));
+  }
+
+  private static void submit(int from, int to) throws Exception {
+    try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", infra.kafkaBootstrap(),
+        "acks", "all", "enable.idempotence", true), new StringSerializer(), new StringSerializer())) {
+      for (int i = from; i < to; i++) {
+        var voter = "RI44007-%08d".formatted(i + 1);
+        var ballot = new SubmittedBallot(UUID.randomUUID(), "receipt-" + i, "demo", voter, "RI", "44007",
+            Map.of("president", List.of("dem")), Instant.now());
+        producer.send(new ProducerRecord<>(Topics.BALLOTS, "RI", ballot.toJson().encode()));
+      }
+      producer.flush();
+    }
+  }
+
+  private static void awaitVoted(long expected) throws Exception {
+    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    long voted = 0;
+    while (System.nanoTime() < deadline) {
+      try {
+        voted = sql("SELECT count(*) FROM voters WHERE status = 'voted'");
+      } catch (java.sql.SQLException starting) {
+        voted = -1;
+      }
+      if (voted >= expected) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    assertEquals(expected, voted);
+  }
+
+  /** Ballot IDs on ballots.accepted, as the tally sees them (read_committed). */
+  private static List<String> acceptedOnTopic() {
+    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", infra.kafkaBootstrap(),
+        "isolation.level", "read_committed"), new StringDeserializer(), new StringDeserializer())) {
+      var partitions = consumer.partitionsFor(Topics.ACCEPTED).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      var end = new HashMap<>(consumer.endOffsets(partitions));
+      var ids = new ArrayList<String>();
+      var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> ids.add(new JsonObject(r.value()).getString("ballotId")));
+      }
+      return ids;
+    }
+  }
+
+  private static long sql(String query) throws Exception {
+    try (var conn = DriverManager.getConnection("jdbc:postgresql://localhost:" + infra.postgresPort() + "/postgres",
+        "postgres", ""); var rs = conn.createStatement().executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
