@@ -57,6 +57,10 @@ final class KafkaNode implements AutoCloseable {
         Map.entry("transaction.state.log.min.isr", "1"),
         Map.entry("group.initial.rebalance.delay.ms", "0"),
         Map.entry("auto.create.topics.enable", "false"),
+        // After a crash the controller waits out the dead incarnation's session before the broker may register
+        // again: on one node that is pure downtime, so keep the session short.
+        Map.entry("broker.heartbeat.interval.ms", "500"),
+        Map.entry("broker.session.timeout.ms", "2000"),
         Map.entry("num.network.threads", "2"),
         Map.entry("num.io.threads", "4")));
     var config = dir.resolve("server.properties");
