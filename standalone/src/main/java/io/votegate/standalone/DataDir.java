@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -23,7 +24,7 @@ import java.util.Properties;
  */
 final class DataDir {
   /** us-2020 at scale 1 is a roll of 158 million: a laptop runs it at 1/1000 unless told otherwise. */
-  static final java.util.Map<String, Double> DEFAULT_SCALES = java.util.Map.of("us-2020", 0.001);
+  static final Map<String, Double> DEFAULT_SCALES = Map.of("us-2020", 0.001);
 
   private final Path root;
 
@@ -55,34 +56,47 @@ final class DataDir {
     return Files.isRegularFile(root.resolve("election.properties"));
   }
 
-  /** The election this directory holds; created on first use, refused if another election is asked for later. */
-  Properties electionSettings(String requested, Double scale) throws IOException {
+  /** Which election a data directory holds, at what scale, and when its polls opened. */
+  record StoredElection(String name, double scale, Instant start) {
+    Election load() {
+      return Election.load(name, start).scaled(scale);
+    }
+  }
+
+  /**
+   * The election this directory holds: chosen by the first run ({@code demo} unless asked otherwise), then fixed;
+   * asking a later run for another election or scale is an error, not a silent switch.
+   */
+  StoredElection election(String requested, Double scale) throws IOException {
     var file = root.resolve("election.properties");
     var props = read(file);
     if (props.isEmpty()) {
-      var election = requested == null ? "demo" : requested;
-      var factor = scale != null ? scale : DEFAULT_SCALES.getOrDefault(election, 1.0);
-      Election.load(election, Instant.now()).scaled(factor); // fail before writing anything
-      props.setProperty("election", election);
-      props.setProperty("scale", String.valueOf(factor));
-      props.setProperty("start", Instant.now().toString());
+      var name = requested == null ? "demo" : requested;
+      var chosen = new StoredElection(name, scale != null ? scale : DEFAULT_SCALES.getOrDefault(name, 1.0),
+          Instant.now());
+      chosen.load(); // an unknown election or a bad scale fails here, before anything is written
+      props.setProperty("election", chosen.name());
+      props.setProperty("scale", String.valueOf(chosen.scale()));
+      props.setProperty("start", chosen.start().toString());
       write(file, props, "The election this data directory holds, and when its polls opened.");
-    } else if ((requested != null && !props.getProperty("election").equals(requested))
-        || (scale != null && Double.parseDouble(props.getProperty("scale")) != scale)) {
-      throw new IllegalStateException(root + " holds election '" + props.getProperty("election") + "' at scale "
-          + props.getProperty("scale") + "; use another --data directory for another election or scale");
+      return chosen;
     }
-    return props;
+    var stored = storedElection();
+    if ((requested != null && !stored.name().equals(requested)) || (scale != null && stored.scale() != scale)) {
+      throw new IllegalArgumentException(root + " holds election '" + stored.name() + "' at scale " + stored.scale()
+          + "; use another --data directory for another election or scale");
+    }
+    return stored;
   }
 
-  /** Reads the stored election without creating anything. */
-  Election storedElection() throws IOException {
+  /** The election already stored here; an error if there is none yet. */
+  StoredElection storedElection() throws IOException {
     var props = read(root.resolve("election.properties"));
     if (props.isEmpty()) {
       throw new IllegalStateException("no election in " + root + " yet: run ./votegate up first");
     }
-    return Election.load(props.getProperty("election"), Instant.parse(props.getProperty("start")))
-        .scaled(Double.parseDouble(props.getProperty("scale")));
+    return new StoredElection(props.getProperty("election"), Double.parseDouble(props.getProperty("scale")),
+        Instant.parse(props.getProperty("start")));
   }
 
   Properties keys() throws IOException {
@@ -117,7 +131,7 @@ final class DataDir {
   }
 
   void printCards(PrintStream out, String state, long limit) throws IOException {
-    var election = storedElection();
+    var election = storedElection().load();
     var keys = read(root.resolve("keys.properties"));
     var codes = new VoterCodes(Base64.getDecoder().decode(keys.getProperty("VOTEGATE_ROLL_KEY")));
     out.println(VoterCard.CSV_HEADER);

@@ -22,7 +22,7 @@ final class LocalStack implements AutoCloseable {
   private final List<AutoCloseable> started = new ArrayList<>();
 
   /** What {@code up} asks for; the election is the one stored in the data directory. */
-  record Settings(DataDir data, String election, double scale, String start, int gatewayPort, int tallyPort,
+  record Settings(DataDir data, DataDir.StoredElection election, int gatewayPort, int tallyPort,
                   int ballotServerPort) {}
 
   static LocalStack start(Settings settings) throws Exception {
@@ -48,9 +48,9 @@ final class LocalStack implements AutoCloseable {
     var env = new HashMap<String, String>();
     data.keys().forEach((k, v) -> env.put((String) k, (String) v));
     env.putAll(Map.of(
-        "VOTEGATE_ELECTION", settings.election(),
-        "VOTEGATE_ELECTION_SCALE", String.valueOf(settings.scale()),
-        "VOTEGATE_ELECTION_START", settings.start(),
+        "VOTEGATE_ELECTION", settings.election().name(),
+        "VOTEGATE_ELECTION_SCALE", String.valueOf(settings.election().scale()),
+        "VOTEGATE_ELECTION_START", settings.election().start().toString(),
         "VOTEGATE_KAFKA_BOOTSTRAP", kafka.bootstrap(),
         "VOTEGATE_REDIS_URI", redis.uri(),
         "VOTEGATE_PG_HOST", "127.0.0.1",

@@ -56,17 +56,21 @@ final class UpCommand implements Callable<Integer> {
     }
     long began = System.nanoTime();
     var dir = new DataDir(data);
-    var settings = dir.electionSettings(election, scale);
+    DataDir.StoredElection chosen;
+    try {
+      chosen = dir.election(election, scale);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
     dir.keys();
-    var stored = dir.storedElection();
+    var stored = chosen.load();
     System.out.printf("Starting Votegate (%s election, %,d voters) with data in %s …%n", stored.id(), stored.voters(),
         dir.root());
     if (ballotServerPort == 0) {
       ballotServerPort = FreePorts.pick();
     }
-    var stack = LocalStack.start(new LocalStack.Settings(dir, settings.getProperty("election"),
-        Double.parseDouble(settings.getProperty("scale")), settings.getProperty("start"), gatewayPort, tallyPort,
-        ballotServerPort));
+    var stack = LocalStack.start(new LocalStack.Settings(dir, chosen, gatewayPort, tallyPort, ballotServerPort));
     dir.writeCards(stored);
 
     var stopped = new CountDownLatch(1);
