@@ -86,7 +86,9 @@ class BallotPathTest {
   @Test
   void aBallotIsCountedOnceAndStreamedAndTheSameVoterVotingAgainIsRejected() throws Exception {
     var events = newsroom.events("/api/v1/results/stream?level=county&contest=president", null, null);
+    var sameView = newsroom.events("/api/v1/results/stream?level=county&contest=president", null, null);
     var snapshot = VoterClient.next(events, "snapshot");
+    VoterClient.next(sameView, "snapshot");
     long before = snapshot.getJsonArray("contests").getJsonObject(0).getJsonObject("totals").getLong("rep");
 
     var voter = "RI44007-00000123";
@@ -94,6 +96,7 @@ class BallotPathTest {
     assertEquals("counted", awaitDecision(receipt).getString("status"));
 
     var delta = VoterClient.next(events, "delta");
+    assertEquals(delta, VoterClient.next(sameView, "delta"), "two newsrooms with one view get the same delta");
     var president = delta.getJsonArray("contests").getJsonObject(0);
     assertEquals(before + 1, president.getJsonObject("totals").getLong("rep"));
     var ri = president.getJsonArray("states").getJsonObject(0);

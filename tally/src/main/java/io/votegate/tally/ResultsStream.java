@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -73,16 +74,22 @@ final class ResultsStream {
     boolean embargoChanged = embargoed >= 0 && embargoedNow != embargoed;
     embargoed = embargoedNow;
     var sequence = counts.sequence();
+    // Clients with the same view and position get the same bytes: build and encode each event once per tick.
+    var events = new HashMap<List<Object>, String>();
     for (var client : List.copyOf(clients)) {
       if (client.response.writeQueueFull()) {
         continue; // slow reader: its next delta will cover everything since its last one
       }
       if (embargoChanged) {
-        send(client, "snapshot", counts.snapshot(client.view, now));
+        client.response.write(events.computeIfAbsent(List.of(client.view),
+            k -> event("snapshot", counts.snapshot(client.view, now))));
       } else if (client.sent < sequence) {
-        var delta = counts.delta(client.view, client.sent, now);
-        if (delta != null) {
-          send(client, "delta", delta);
+        var delta = events.computeIfAbsent(List.of(client.view, client.sent), k -> {
+          var data = counts.delta(client.view, client.sent, now);
+          return data == null ? "" : event("delta", data);
+        });
+        if (!delta.isEmpty()) {
+          client.response.write(delta);
         }
       }
       client.sent = sequence;
@@ -90,10 +97,13 @@ final class ResultsStream {
   }
 
   private void send(Client client, String event, JsonObject data) {
-    client.response.write("event: " + event + "\nid: " + counts.sequence() + "\ndata: " + data.encode() + "\n\n");
+    client.response.write(event(event, data));
   }
 
-  /** Ends every stream; a stream's close handler removes it from the set, so iterate over a copy. */
+  private String event(String event, JsonObject data) {
+    return "event: " + event + "\nid: " + counts.sequence() + "\ndata: " + data.encode() + "\n\n";
+  }
+
   void closeAll() {
     var open = List.copyOf(clients);
     clients.clear();
