@@ -1,5 +1,7 @@
 package io.votegate.gateway;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -7,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.votegate.platform.Problem;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,12 +59,27 @@ final class Requests {
     return selections;
   }
 
+  /** Finds duplicate fields, which other parsers may read differently: ambiguous input is refused, not guessed. */
+  private static final JsonFactory STRICT = JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
   private static JsonObject object(Buffer body) {
     Object value;
     try {
       value = body == null || body.length() == 0 ? null : Json.decodeValue(body);
     } catch (DecodeException e) {
       throw Problem.malformed("body", "not valid JSON");
+    }
+    if (value != null) {
+      try (var parser = STRICT.createParser(body.getBytes())) {
+        while (parser.nextToken() != null) {
+          // reading every token is the check
+        }
+      } catch (IOException e) {
+        throw Problem.malformed("body", e.getMessage().startsWith("Duplicate field")
+            ? "duplicate field " + e.getMessage().replaceAll("(?s)Duplicate field '([^']*)'.*", "'$1'")
+            : "not valid JSON");
+      }
     }
     if (!(value instanceof JsonObject json)) {
       throw Problem.malformed("body", "must be a JSON object");

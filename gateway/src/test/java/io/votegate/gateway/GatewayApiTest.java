@@ -171,6 +171,19 @@ class GatewayApiTest {
   @Test
   void malformedJsonIsRefused() throws Exception {
     assertProblem(400, "malformed", client.send("POST", "/api/v1/sessions", null, "application/json", "{\"voterId\":"));
+    assertProblem(400, "malformed", client.send("POST", "/api/v1/sessions", null, "application/json",
+        "[".repeat(5_000) + "]".repeat(5_000)));
+  }
+
+  @Test
+  void aDuplicateFieldIsRefusedNotGuessed() throws Exception {
+    var code = new VoterCodes(KEYS.roll()).codeFor("demo", VOTER_DE);
+    var problem = assertProblem(400, "malformed", client.send("POST", "/api/v1/sessions", null, "application/json",
+        "{\"voterId\":\"" + VOTER_DE + "\",\"code\":\"" + code + "\",\"voterId\":\"" + VOTER_RI + "\"}"));
+    assertTrue(problem.getJsonArray("errors").getJsonObject(0).getString("message").contains("voterId"));
+    var ballot = client.send("POST", "/api/v1/ballots", token(VOTER_DE), "application/json",
+        "{\"selections\":{\"president\":[\"dem\"],\"president\":[\"rep\"]}}");
+    assertProblem(400, "malformed", ballot);
   }
 
   @Test
