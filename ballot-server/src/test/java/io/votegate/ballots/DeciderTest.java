@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -68,7 +67,7 @@ class DeciderTest {
     var first = ballot("DE10001-00000001", "r1", "0:1", Instant.now());
     assertEquals(Decider.Outcome.ACCEPTED, decide(first).get(0).outcome());
     assertEquals(Decider.Outcome.ACCEPTED, decide(first).get(0).outcome(), "a replayed batch decides the same");
-    assertEquals(1, sql("SELECT count(*) FROM ballot_box WHERE ballot_id = '" + first.ballot().ballotId() + "'"));
+    assertEquals(1, infra.queryLong("SELECT count(*) FROM ballot_box WHERE ballot_id = '" + first.ballot().ballotId() + "'"));
   }
 
   @Test
@@ -80,7 +79,7 @@ class DeciderTest {
     assertEquals(List.of(Decider.Outcome.ACCEPTED, Decider.Outcome.DUPLICATE, Decider.Outcome.REJECTED),
         decided.stream().map(Decider.Decision::outcome).toList());
     assertEquals(Reason.ALREADY_VOTED, decided.get(2).reason());
-    assertEquals(1, sql("SELECT count(*) FROM voters WHERE voter_id = 'DE10001-00000002' AND status = 'voted'"));
+    assertEquals(1, infra.queryLong("SELECT count(*) FROM voters WHERE voter_id = 'DE10001-00000002' AND status = 'voted'"));
   }
 
   @Test
@@ -90,14 +89,7 @@ class DeciderTest {
     var decided = decide(stranger, late);
     assertEquals(Reason.NOT_ON_ROLL, decided.get(0).reason());
     assertEquals(Reason.POLLS_CLOSED, decided.get(1).reason());
-    assertEquals(0, sql("SELECT count(*) FROM voters WHERE voter_id = 'DE10001-00000003' AND status = 'voted'"));
+    assertEquals(0, infra.queryLong("SELECT count(*) FROM voters WHERE voter_id = 'DE10001-00000003' AND status = 'voted'"));
   }
 
-  private static long sql(String query) throws Exception {
-    try (var conn = DriverManager.getConnection(config.jdbcUrl(), "postgres", "");
-         var rs = conn.createStatement().executeQuery(query)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
 }

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,7 +82,7 @@ class PostgresOutageTest {
     }
     assertEquals(400, accepted.size(), "each accepted ballot emitted once");
     assertEquals(400, accepted.stream().distinct().count(), "no ballot ID twice");
-    assertEquals(400, sql("SELECT count(*) FROM ballot_box"));
+    assertEquals(400, infra.queryLong("SELECT count(*) FROM ballot_box"));
   }
 
   private static void submit(int from, int to) throws Exception {
@@ -104,7 +103,7 @@ class PostgresOutageTest {
     long voted = 0;
     while (System.nanoTime() < deadline) {
       try {
-        voted = sql("SELECT count(*) FROM voters WHERE status = 'voted'");
+        voted = infra.queryLong("SELECT count(*) FROM voters WHERE status = 'voted'");
       } catch (java.sql.SQLException starting) {
         voted = -1;
       }
@@ -134,11 +133,4 @@ class PostgresOutageTest {
     }
   }
 
-  private static long sql(String query) throws Exception {
-    try (var conn = DriverManager.getConnection("jdbc:postgresql://localhost:" + infra.postgresPort() + "/postgres",
-        "postgres", ""); var rs = conn.createStatement().executeQuery(query)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
 }

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -110,9 +109,9 @@ class BallotPathTest {
     assertEquals("already_voted", rejected.getString("reason"));
 
     assertEquals(1, countyBallots("president", "RI", "44007"));
-    assertEquals(1, sql("SELECT count(*) FROM ballot_box WHERE county = '44007'"));
-    assertEquals(1, sql("SELECT count(*) FROM voters WHERE county = '44007' AND status = 'voted'"));
-    assertEquals(0, sql("SELECT count(*) FROM information_schema.columns WHERE table_name = 'ballot_box' "
+    assertEquals(1, infra.queryLong("SELECT count(*) FROM ballot_box WHERE county = '44007'"));
+    assertEquals(1, infra.queryLong("SELECT count(*) FROM voters WHERE county = '44007' AND status = 'voted'"));
+    assertEquals(0, infra.queryLong("SELECT count(*) FROM information_schema.columns WHERE table_name = 'ballot_box' "
         + "AND column_name IN ('voter_id', 'receipt')"), "the ballot box must not know who voted");
   }
 
@@ -132,7 +131,7 @@ class BallotPathTest {
     awaitCount("president", "DE", "10005", 1);
     Thread.sleep(1_000); // the duplicate is decided in the same or the next batch; give it time to be (not) counted
     assertEquals(1, countyBallots("president", "DE", "10005"));
-    assertEquals(1, sql("SELECT count(*) FROM ballot_box WHERE county = '10005'"));
+    assertEquals(1, infra.queryLong("SELECT count(*) FROM ballot_box WHERE county = '10005'"));
   }
 
   @Test
@@ -142,7 +141,7 @@ class BallotPathTest {
     var decision = awaitDecision(receipt);
     assertEquals("rejected", decision.getString("status"));
     assertEquals("not_on_roll", decision.getString("reason"));
-    assertEquals(0, sql("SELECT count(*) FROM ballot_box WHERE county = '15007'"));
+    assertEquals(0, infra.queryLong("SELECT count(*) FROM ballot_box WHERE county = '15007'"));
   }
 
   @Test
@@ -237,8 +236,8 @@ class BallotPathTest {
       rebuilt.remove("generatedAt");
       assertEquals(live, rebuilt);
       long counted = live.getJsonArray("contests").getJsonObject(0).getLong("ballots");
-      assertEquals(sql("SELECT count(*) FROM ballot_box"), counted, "tally = ballot box");
-      assertEquals(sql("SELECT count(*) FROM voters WHERE status = 'voted'"), counted, "tally = voters marked");
+      assertEquals(infra.queryLong("SELECT count(*) FROM ballot_box"), counted, "tally = ballot box");
+      assertEquals(infra.queryLong("SELECT count(*) FROM voters WHERE status = 'voted'"), counted, "tally = voters marked");
     } finally {
       coldTally.stop().await(30, TimeUnit.SECONDS);
     }
@@ -276,11 +275,4 @@ class BallotPathTest {
         .filter(c -> c.getString("fips").equals(county)).findFirst().orElseThrow().getLong("ballots");
   }
 
-  private static long sql(String query) throws Exception {
-    try (var conn = DriverManager.getConnection("jdbc:postgresql://localhost:" + infra.postgresPort() + "/postgres",
-        "postgres", ""); var rs = conn.createStatement().executeQuery(query)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
 }

@@ -90,6 +90,16 @@ public final class Infra implements AutoCloseable {
     return "redis://127.0.0.1:" + redisPort;
   }
 
+  /** The one number a query returns (a count, say), from the test PostgreSQL's {@code postgres} database. */
+  public long queryLong(String sql) throws java.sql.SQLException {
+    try (var conn = java.sql.DriverManager.getConnection(
+        "jdbc:postgresql://localhost:" + postgresPort + "/postgres", "postgres", "");
+         var rs = conn.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   public int postgresPort() {
     return postgresPort;
   }
