@@ -34,11 +34,14 @@ final class Counts {
 
   private final Election election;
   private final Map<String, ContestUnits> contests = new LinkedHashMap<>();
+  /** "state/fips" of every county: checked for each ballot, so a set rather than a scan of the definition. */
+  private final java.util.Set<String> counties = new java.util.HashSet<>();
   private long sequence;
   private long skipped;
 
   Counts(Election election) {
     this.election = election;
+    election.states().forEach(s -> s.counties().forEach(c -> counties.add(s.code() + "/" + c.fips())));
     for (var contest : election.contests()) {
       var states = new LinkedHashMap<String, StateUnits>();
       for (var state : election.states()) {
@@ -62,8 +65,7 @@ final class Counts {
   }
 
   void apply(AcceptedBallot ballot) {
-    if (!election.id().equals(ballot.electionId()) || election.state(ballot.state())
-        .flatMap(s -> s.county(ballot.county())).isEmpty()) {
+    if (!election.id().equals(ballot.electionId()) || !counties.contains(ballot.state() + "/" + ballot.county())) {
       skipped++;
       return;
     }
