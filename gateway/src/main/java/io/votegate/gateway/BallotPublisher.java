@@ -51,7 +51,8 @@ public final class BallotPublisher {
     registry.gauge("votegate.gateway.ballots.in.flight", inFlight);
   }
 
-  public Future<Void> publish(SubmittedBallot ballot) {
+  /** Completes with the ballot once Kafka has it. */
+  public Future<SubmittedBallot> publish(SubmittedBallot ballot) {
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
       refused.increment();
@@ -59,11 +60,11 @@ public final class BallotPublisher {
     }
     var record = KafkaProducerRecord.create(Topics.BALLOTS, ballot.state(), ballot.toJson().encode());
     return producer.send(record)
-        .<Void>transform(sent -> {
+        .transform(sent -> {
           inFlight.decrementAndGet();
           if (sent.succeeded()) {
             produced.increment();
-            return Future.succeededFuture();
+            return Future.succeededFuture(ballot);
           }
           refused.increment();
           return Future.failedFuture(Problem.unavailable("The ballot box is unreachable; try again shortly.", 5));

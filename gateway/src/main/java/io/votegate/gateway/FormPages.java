@@ -40,16 +40,20 @@ final class FormPages {
     var form = ctx.request().formAttributes();
     var selections = new LinkedHashMap<String, List<String>>();
     form.names().stream().filter(n -> n.startsWith("c.")).forEach(n -> selections.put(n.substring(2), form.getAll(n)));
-    try {
-      voting.submit(form.get("token"), selections)
-          .onSuccess(receipt -> ctx.response().setStatusCode(303)
-              .putHeader(HttpHeaders.LOCATION, "/receipt/" + receipt).end())
-          .onFailure(e -> html(ctx, e instanceof Problem p ? p.status() : 500, messagePage("Not yet recorded",
-              e.getMessage() + " Your ballot was not recorded; go back and submit it again.")));
-    } catch (Problem problem) {
-      html(ctx, problem.status(), messagePage("Your ballot was not accepted", problem.getMessage()
-          + (problem.code().equals("invalid_ballot") ? " Go back and check your choices." : "")));
-    }
+    voting.submit(form.get("token"), selections)
+        .onSuccess(receipt -> ctx.response().setStatusCode(303)
+            .putHeader(HttpHeaders.LOCATION, "/receipt/" + receipt).end())
+        .onFailure(e -> {
+          int status = e instanceof Problem p ? p.status() : 500;
+          if (status >= 500) {
+            html(ctx, status, messagePage("Not yet recorded",
+                e.getMessage() + " Your ballot was not recorded; go back and submit it again."));
+          } else {
+            var problem = (Problem) e;
+            html(ctx, status, messagePage("Your ballot was not accepted", problem.getMessage()
+                + (problem.code().equals("invalid_ballot") ? " Go back and check your choices." : "")));
+          }
+        });
   }
 
   void getReceipt(RoutingContext ctx) {

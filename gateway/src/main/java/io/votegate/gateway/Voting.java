@@ -60,8 +60,19 @@ public final class Voting {
     return new SignedIn(token, voter.get(), now.plus(config.sessionTtl()));
   }
 
-  /** Validates and publishes a ballot; completes with the receipt once Kafka has acknowledged it. */
+  /**
+   * Validates and publishes a ballot; completes with the receipt once Kafka has acknowledged it. Every refusal,
+   * the voter's (4xx) or Kafka's (503), fails the returned future: callers have one failure path.
+   */
   public Future<String> submit(String token, Map<String, List<String>> selections) {
+    try {
+      return publisher.publish(validated(token, selections)).map(SubmittedBallot::receipt);
+    } catch (Problem problem) {
+      return Future.failedFuture(problem);
+    }
+  }
+
+  private SubmittedBallot validated(String token, Map<String, List<String>> selections) {
     var now = clock.instant();
     var session = openSession(token, now);
     var voter = session.voter();
@@ -71,17 +82,15 @@ public final class Voting {
       throw new Problem(400, "invalid_ballot", "Invalid ballot", "The ballot does not match your ballot's contests.",
           new JsonArray(problems.stream().map(Election.BallotProblem::toJson).toList()), null);
     }
-    var receipt = receipts.forSession(session);
-    var ballot = new SubmittedBallot(UUID.randomUUID(), receipt, election.id(), voter.value(), voter.state(),
-        voter.county(), selections, now);
-    return publisher.publish(ballot).map(receipt);
+    return new SubmittedBallot(UUID.randomUUID(), receipts.forSession(session), election.id(), voter.value(),
+        voter.state(), voter.county(), selections, now);
   }
 
   public boolean isGenuineReceipt(String receipt) {
     return receipts.isGenuine(receipt);
   }
 
-  public SessionTokens.Session openSession(String token, Instant now) {
+  private SessionTokens.Session openSession(String token, Instant now) {
     try {
       return tokens.open(token, election.id(), now);
     } catch (SessionTokens.TokenException e) {
