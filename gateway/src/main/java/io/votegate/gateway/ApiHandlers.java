@@ -7,20 +7,28 @@ import io.votegate.model.ReceiptStatus;
 import io.votegate.platform.Http;
 import io.votegate.platform.Problem;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /** The voter JSON API of API.md: election info, sessions, ballots, receipts and their event streams. */
 final class ApiHandlers {
   private static final String RECEIPTS = "/api/v1/receipts/";
 
   private final Voting voting;
   private final ReceiptStore receipts;
+  /** The election never changes while the gateway runs: its public form and each state's ballot are built once. */
+  private final JsonObject election;
+  private final Map<String, JsonObject> ballots = new HashMap<>();
 
   ApiHandlers(Voting voting, ReceiptStore receipts) {
     this.voting = voting;
     this.receipts = receipts;
+    this.election = voting.election().publicJson();
+    voting.election().states().forEach(s -> ballots.put(s.code(), voting.election().ballotJson(s.code())));
   }
 
   void getElection(RoutingContext ctx) {
-    Http.json(ctx, 200, voting.election().publicJson());
+    Http.json(ctx, 200, election);
   }
 
   void postSession(RoutingContext ctx) {
@@ -32,7 +40,7 @@ final class ApiHandlers {
         .put("state", session.voter().state())
         .put("county", session.voter().county())
         .put("expiresAt", session.expiresAt().toString())
-        .put("ballot", voting.election().ballotJson(session.voter().state())));
+        .put("ballot", ballots.get(session.voter().state())));
   }
 
   void postBallot(RoutingContext ctx) {
