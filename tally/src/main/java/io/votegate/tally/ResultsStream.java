@@ -22,6 +22,8 @@ final class ResultsStream {
     final HttpServerResponse response;
     final View view;
     long sent;
+    /** Needs a whole new snapshot (an embargo changed), not a delta: kept until it could be written. */
+    boolean stale;
 
     Client(HttpServerResponse response, View view, long sent) {
       this.response = response;
@@ -59,10 +61,10 @@ final class ResultsStream {
     if (resumeFrom != null && resumeFrom <= counts.sequence()) {
       var delta = counts.delta(view, resumeFrom, now);
       if (delta != null) {
-        send(client, "delta", delta);
+        response.write(event("delta", delta));
       }
     } else {
-      send(client, "snapshot", counts.snapshot(view, now));
+      response.write(event("snapshot", counts.snapshot(view, now)));
     }
     clients.add(client);
     response.closeHandler(v -> clients.remove(client));
@@ -71,7 +73,9 @@ final class ResultsStream {
   private void tick() {
     var now = clock.instant();
     var embargoedNow = counts.embargoedStates(now);
-    boolean embargoChanged = embargoed >= 0 && embargoedNow != embargoed;
+    if (embargoed >= 0 && embargoedNow != embargoed) {
+      clients.forEach(c -> c.stale = true);
+    }
     embargoed = embargoedNow;
     var sequence = counts.sequence();
     // Clients with the same view and position get the same bytes: build and encode each event once per tick.
@@ -80,9 +84,10 @@ final class ResultsStream {
       if (client.response.writeQueueFull()) {
         continue; // slow reader: its next delta will cover everything since its last one
       }
-      if (embargoChanged) {
+      if (client.stale) {
         client.response.write(events.computeIfAbsent(List.of(client.view),
             k -> event("snapshot", counts.snapshot(client.view, now))));
+        client.stale = false;
       } else if (client.sent < sequence) {
         var delta = events.computeIfAbsent(List.of(client.view, client.sent), k -> {
           var data = counts.delta(client.view, client.sent, now);
@@ -94,10 +99,6 @@ final class ResultsStream {
       }
       client.sent = sequence;
     }
-  }
-
-  private void send(Client client, String event, JsonObject data) {
-    client.response.write(event(event, data));
   }
 
   private String event(String event, JsonObject data) {
