@@ -51,24 +51,22 @@ public final class Http {
    * (404, 405, 413, 415) become their problem codes; anything else is ours, logged once, and a 500.
    */
   public static void installErrorMapping(Router router) {
-    router.route().failureHandler(ctx -> problem(ctx, toProblem(ctx)));
-    router.errorHandler(404, ctx -> problem(ctx, Problem.of(404, "not_found", "Not found",
-        "No resource at " + ctx.normalizedPath())));
-    router.errorHandler(405, ctx -> problem(ctx, Problem.of(405, "method_not_allowed", "Method not allowed",
-        ctx.request().method() + " is not allowed on " + ctx.normalizedPath())));
-    router.errorHandler(415, ctx -> problem(ctx, unsupportedMediaType()));
-    router.errorHandler(413, ctx -> problem(ctx, tooLarge()));
+    router.route().failureHandler(ctx -> problem(ctx, toProblem(ctx, ctx.statusCode())));
+    for (int status : new int[] {404, 405, 413, 415}) {
+      router.errorHandler(status, ctx -> problem(ctx, toProblem(ctx, status)));
+    }
   }
 
-  private static Problem toProblem(RoutingContext ctx) {
+  private static Problem toProblem(RoutingContext ctx, int status) {
     var failure = ctx.failure();
     if (failure instanceof Problem problem) {
       return problem;
     }
-    return switch (ctx.statusCode()) {
-      case 413 -> tooLarge();
-      case 415 -> unsupportedMediaType();
-      case 405 -> Problem.of(405, "method_not_allowed", "Method not allowed", "Method not allowed here");
+    return switch (status) {
+      case 413 -> Problem.of(413, "too_large", "Request too large", "Request bodies are limited to 16 KiB.");
+      case 415 -> Problem.of(415, "unsupported_media_type", "Unsupported media type", "Send application/json.");
+      case 405 -> Problem.of(405, "method_not_allowed", "Method not allowed",
+          ctx.request().method() + " is not allowed on " + ctx.normalizedPath());
       case 404 -> Problem.of(404, "not_found", "Not found", "No resource at " + ctx.normalizedPath());
       case 400 -> Problem.malformed("body", "unreadable request");
       default -> {
@@ -76,14 +74,6 @@ public final class Http {
         yield Problem.of(500, "internal", "Internal error", "Something went wrong on our side; it has been logged.");
       }
     };
-  }
-
-  private static Problem tooLarge() {
-    return Problem.of(413, "too_large", "Request too large", "Request bodies are limited to 16 KiB.");
-  }
-
-  private static Problem unsupportedMediaType() {
-    return Problem.of(415, "unsupported_media_type", "Unsupported media type", "Send application/json.");
   }
 
   /** {@code /health/live} says the process is up; {@code /health/ready} asks the service's dependencies. */
