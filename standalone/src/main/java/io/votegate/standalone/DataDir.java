@@ -116,8 +116,7 @@ final class DataDir {
     if (Files.exists(file)) {
       return;
     }
-    var keys = keys();
-    var codes = new VoterCodes(Base64.getDecoder().decode(keys.getProperty("VOTEGATE_ROLL_KEY")));
+    var codes = codes();
     var tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try (BufferedWriter out = Files.newBufferedWriter(tmp)) {
       out.write(VoterCard.CSV_HEADER);
@@ -132,11 +131,19 @@ final class DataDir {
 
   void printCards(PrintStream out, String state, long limit) throws IOException {
     var election = storedElection().load();
-    var keys = read(root.resolve("keys.properties"));
-    var codes = new VoterCodes(Base64.getDecoder().decode(keys.getProperty("VOTEGATE_ROLL_KEY")));
+    var codes = codes();
     out.println(VoterCard.CSV_HEADER);
     VoterCard.roll(election, codes).filter(c -> state == null || c.state().equals(state)).limit(limit)
         .forEach(c -> out.println(c.csv()));
+  }
+
+  /** The card codes of this directory's roll key; never a new key, which would print cards that sign no one in. */
+  private VoterCodes codes() throws IOException {
+    var roll = read(root.resolve("keys.properties")).getProperty("VOTEGATE_ROLL_KEY");
+    if (roll == null) {
+      throw new IllegalStateException("no keys in " + root + " yet: run ./votegate up first");
+    }
+    return new VoterCodes(Base64.getDecoder().decode(roll));
   }
 
   private static Properties read(Path file) throws IOException {

@@ -63,7 +63,6 @@ final class UpCommand implements Callable<Integer> {
       System.err.println(e.getMessage());
       return 2;
     }
-    dir.keys();
     var stored = chosen.load();
     System.out.printf("Starting Votegate (%s election, %,d voters) with data in %s …%n", stored.id(), stored.voters(),
         dir.root());
