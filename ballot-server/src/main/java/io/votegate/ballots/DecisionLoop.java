@@ -1,7 +1,10 @@
 package io.votegate.ballots;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.votegate.model.AcceptedBallot;
@@ -35,6 +38,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,8 +67,12 @@ final class DecisionLoop implements Runnable {
   private final Map<String, Counter> decisions = new HashMap<>();
   private final Counter dlq;
   private final Counter failedBatches;
+  private final DistributionSummary batchSizes;
+  private final Timer batchTimes;
+  private final FailureStreak streak = new FailureStreak();
   private volatile boolean running = true;
   private volatile Instant lastPoll = Instant.now();
+  private volatile long lag;
   private KafkaConsumer<String, byte[]> consumer;
   private boolean inTransaction;
 
@@ -80,6 +88,14 @@ final class DecisionLoop implements Runnable {
         .register(registry);
     failedBatches = Counter.builder("votegate.ballot_server.batches.failed")
         .description("Batches aborted and replayed after an infrastructure failure").register(registry);
+    batchSizes = DistributionSummary.builder("votegate.ballot_server.batch.size")
+        .description("Ballots per decided batch").register(registry);
+    batchTimes = Timer.builder("votegate.ballot_server.batch.duration")
+        .description("Time to decide and commit one batch").register(registry);
+    Gauge.builder("votegate.ballot_server.batch.failing.attempts", streak, FailureStreak::failures)
+        .description("Failed attempts in a row of the batch in hand; 0 when batches commit").register(registry);
+    Gauge.builder("votegate.ballot_server.lag", () -> lag)
+        .description("Ballots on the ballots topic not yet decided by this instance").register(registry);
   }
 
   @Override
@@ -97,16 +113,20 @@ final class DecisionLoop implements Runnable {
         }
         lastPoll = Instant.now();
         if (records.isEmpty()) {
+          lag = currentLag();
           continue;
         }
+        var started = System.nanoTime();
         try {
           process(records, producer);
+          streak.succeeded();
+          batchSizes.record(records.count());
+          batchTimes.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+          lag = currentLag();
         } catch (Exception e) {
-          failedBatches.increment();
-          LOG.warn("batch of {} failed, replaying it: {}", records.count(), e.toString());
           producer = abort(producer);
           rewind(records);
-          pause(Duration.ofSeconds(1));
+          pause(failed(records.count(), e));
         }
       }
     } finally {
@@ -127,8 +147,44 @@ final class DecisionLoop implements Runnable {
     }
   }
 
-  boolean healthy() {
-    return running && Duration.between(lastPoll, Instant.now()).toSeconds() < 60;
+  /** Why the loop cannot be trusted to decide ballots now, if it cannot: stopped, stuck in a poll, or failing. */
+  Optional<String> problem() {
+    var now = Instant.now();
+    if (!running) {
+      return Optional.of("decision loop stopped");
+    }
+    if (Duration.between(lastPoll, now).toSeconds() >= 60) {
+      return Optional.of("decision loop has not polled Kafka for " + Duration.between(lastPoll, now).toSeconds() + " s");
+    }
+    return streak.alarm(now).map(alarm -> "decision loop: " + alarm);
+  }
+
+  /**
+   * A failed batch is replayed after a back-off. Every failure is counted; the first few are logged as warnings (a
+   * broker election, a restarting database), and from the alarm on as errors with the cause, while readiness says why.
+   */
+  private Duration failed(int batchSize, Exception cause) {
+    failedBatches.increment();
+    var now = Instant.now();
+    var backoff = streak.failed(batchSize, cause, now);
+    if (!streak.alarming(now)) {
+      LOG.warn("batch of {} failed, replaying it in {} ms: {}", batchSize, backoff.toMillis(), cause.toString());
+    } else if (streak.failures() == FailureStreak.ALARM_AFTER) {
+      LOG.error("batch of {} failed {} times in a row; ballots wait undecided; replaying it in {} ms", batchSize,
+          streak.failures(), backoff.toMillis(), cause);
+    } else {
+      LOG.error("batch of {} failed {} times in a row; replaying it in {} ms: {}", batchSize, streak.failures(),
+          backoff.toMillis(), cause.toString());
+    }
+    return backoff;
+  }
+
+  private long currentLag() {
+    long total = 0;
+    for (var partition : consumer.assignment()) {
+      total += consumer.currentLag(partition).orElse(0);
+    }
+    return total;
   }
 
   private void process(ConsumerRecords<String, byte[]> records, KafkaProducer<String, byte[]> producer)
@@ -251,18 +307,29 @@ final class DecisionLoop implements Runnable {
         Map.entry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
         Map.entry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
         Map.entry(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize()),
+        // A backlog on one partition fills a whole batch from one fetch (a ballot is about 400 bytes).
+        Map.entry(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024),
         Map.entry(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class),
         Map.entry(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class),
         Map.entry(ConsumerConfig.CLIENT_ID_CONFIG, "votegate-ballot-server-" + config.instanceId()));
   }
 
+  /** The step's result, or its own failure (not wrapped), or a timeout: a hung step fails like any other. */
   private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
   }
 
+  /** Sleeps, but wakes for a stop: a graceful stop does not wait out a back-off. */
   private void pause(Duration duration) {
+    var until = System.nanoTime() + duration.toNanos();
     try {
-      Thread.sleep(duration.toMillis());
+      while (running && System.nanoTime() < until) {
+        Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       running = false;

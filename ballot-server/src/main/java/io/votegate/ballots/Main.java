@@ -5,11 +5,13 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.PoolOptions;
 import io.votegate.platform.Metrics;
 import io.votegate.platform.Service;
 import org.slf4j.LoggerFactory;
+
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The ballot-server: consumes {@code ballots}, enforces one vote per voter in PostgreSQL (the source of truth), and
@@ -35,7 +37,7 @@ public final class Main {
             .setPipeliningLimit(16))
         .using(vertx)
         .build();
-    var redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUri()));
+    var redis = Redis.createClient(vertx, ReceiptPublisher.options(config.redisUri()));
     var decider = new Decider(pool, config.election());
     var receipts = new ReceiptPublisher(redis);
     var loop = new DecisionLoop(config, decider, receipts, metrics.registry());
@@ -49,8 +51,7 @@ public final class Main {
         .compose(voters -> {
           thread.start();
           return vertx.deployVerticle(new HttpVerticle(config.httpPort(), metrics,
-              () -> Future.all(decider.ready(), receipts.ready())
-                  .compose(ok -> loop.healthy() ? Future.succeededFuture() : Future.failedFuture("decision loop stalled"))));
+              () -> readiness(decider, receipts, loop)));
         })
         .map(http -> (Service) () -> vertx.undeploy(http)
             .eventually(() -> vertx.executeBlocking(() -> {
@@ -60,5 +61,16 @@ public final class Main {
             }))
             .eventually(pool::close)
             .eventually(redis::close));
+  }
+
+  /** Ready when PostgreSQL and Redis answer and batches commit; otherwise every reason at once. */
+  private static Future<?> readiness(Decider decider, ReceiptPublisher receipts, DecisionLoop loop) {
+    var postgres = decider.ready().<String>map(ok -> null).otherwise(e -> "PostgreSQL unreachable: " + e.getMessage());
+    var redis = receipts.ready().<String>map(ok -> null).otherwise(e -> "Redis unreachable: " + e.getMessage());
+    return Future.all(postgres, redis).compose(checked -> {
+      var problems = Stream.concat(Stream.of(postgres.result(), redis.result()), loop.problem().stream())
+          .filter(Objects::nonNull).toList();
+      return problems.isEmpty() ? Future.succeededFuture() : Future.failedFuture(String.join("; ", problems));
+    });
   }
 }

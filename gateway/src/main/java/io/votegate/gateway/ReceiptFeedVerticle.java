@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bridges the ballot-server's receipt decisions, published on a Redis channel, to this process's event bus, one
- * address per receipt, where the voters' SSE streams listen. One subscription per gateway process; it reconnects
+ * Bridges the ballot-server's receipt decisions, published on a Redis channel a chunk of a batch per message, to
+ * this process's event bus, one address per receipt, where the voters' SSE streams listen. One subscription per gateway process; it reconnects
  * when Redis goes away.
  */
 public final class ReceiptFeedVerticle extends VerticleBase {
@@ -41,8 +41,9 @@ public final class ReceiptFeedVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>localConsumer(PREFIX + "." + ReceiptStatus.CHANNEL, message -> {
       var value = message.body().getJsonObject("value");
       if ("message".equals(message.body().getString("type")) && value != null) {
-        var status = new JsonObject(value.getString("message"));
-        vertx.eventBus().publish(address(status.getString("receipt")), status);
+        for (var status : ReceiptStatus.decodeNotice(value.getString("message"))) {
+          vertx.eventBus().publish(address(status.receipt()), status.toJson());
+        }
       }
     });
     return subscribe();

@@ -1,8 +1,10 @@
 package io.votegate.model;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What a voter sees of a receipt: {@code pending}, {@code counted} or {@code rejected} with its reason. The
@@ -15,7 +17,20 @@ public record ReceiptStatus(String receipt, String status, String reason, Instan
     return "votegate:receipt:" + receipt;
   }
 
+  /**
+   * The channel on which decided statuses are published, a batch per message (a JSON array): one PUBLISH per chunk
+   * of a decided batch, not one per ballot, so notices cost the ballot-server and every gateway a few messages a
+   * second at any rate.
+   */
   public static final String CHANNEL = "votegate:receipts";
+
+  public static String encodeNotice(List<ReceiptStatus> statuses) {
+    return new JsonArray(statuses.stream().map(ReceiptStatus::toJson).toList()).encode();
+  }
+
+  public static List<ReceiptStatus> decodeNotice(String message) {
+    return new JsonArray(message).stream().map(o -> fromJson((JsonObject) o)).toList();
+  }
 
   public static ReceiptStatus pending(String receipt) {
     return new ReceiptStatus(receipt, "pending", null, null);

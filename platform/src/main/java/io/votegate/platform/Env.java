@@ -46,9 +46,13 @@ public final class Env {
   }
 
   public int positive(String name, int fallback) {
-    int value = parse(name, fallback, Integer::parseInt, "a positive integer");
-    if (value < 1) {
-      problems.add(name + " must be a positive integer, not " + value);
+    return between(name, fallback, 1, Integer.MAX_VALUE);
+  }
+
+  public int between(String name, int fallback, int min, int max) {
+    int value = parse(name, fallback, Integer::parseInt, "an integer");
+    if (value < min || value > max) {
+      problems.add(name + " must be an integer from " + min + " to " + max + ", not " + value);
     }
     return value;
   }

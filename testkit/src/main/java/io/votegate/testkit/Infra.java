@@ -25,6 +25,8 @@ public final class Infra implements AutoCloseable {
   private int postgresPort;
   private java.nio.file.Path postgresDir;
   private int redisPort;
+  private Path redisDir;
+  private RedisServer redis;
 
   public static int freePort() {
     return FreePorts.pick();
@@ -74,12 +76,24 @@ public final class Infra implements AutoCloseable {
 
   public Infra withRedis() throws IOException {
     redisPort = freePort();
-    var dir = Files.createTempDirectory("votegate-redis");
-    var redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-        .setting("dir " + dir).setting("save \"\"").setting("appendonly no").build();
-    redis.start();
-    started.add(0, redis::stop);
+    redisDir = Files.createTempDirectory("votegate-redis");
+    startRedis();
+    started.add(0, this::stopRedis);
     return this;
+  }
+
+  /** Stops Redis, as an outage would; {@link #startRedis()} brings it back, empty, on its port. */
+  public void stopRedis() throws IOException {
+    if (redis != null) {
+      redis.stop();
+      redis = null;
+    }
+  }
+
+  public void startRedis() throws IOException {
+    redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
+        .setting("dir " + redisDir).setting("save \"\"").setting("appendonly no").build();
+    redis.start();
   }
 
   public String kafkaBootstrap() {
