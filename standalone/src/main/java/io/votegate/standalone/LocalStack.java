@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalStack implements AutoCloseable {
   private final List<AutoCloseable> started = new ArrayList<>();
+  private String kafkaBootstrap;
 
   /** What {@code up} asks for; the election is the one stored in the data directory. */
   record Settings(DataDir data, DataDir.StoredElection election, int gatewayPort, int tallyPort,
@@ -44,6 +45,7 @@ final class LocalStack implements AutoCloseable {
     started.add(0, postgres);
     var kafka = KafkaNode.start(data.kafka());
     started.add(0, kafka);
+    kafkaBootstrap = kafka.bootstrap();
 
     var env = new HashMap<String, String>();
     data.keys().forEach((k, v) -> env.put((String) k, (String) v));
@@ -72,6 +74,10 @@ final class LocalStack implements AutoCloseable {
         .await(1, TimeUnit.MINUTES)));
     started.add(0, stopping(io.votegate.gateway.Main.start(vertx, metrics, GatewayConfig.fromEnv(env))
         .await(1, TimeUnit.MINUTES)));
+  }
+
+  String kafkaBootstrap() {
+    return kafkaBootstrap;
   }
 
   private static AutoCloseable stopping(Service service) {

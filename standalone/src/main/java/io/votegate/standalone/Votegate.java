@@ -5,11 +5,12 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code ./votegate} command line: {@code up} runs the whole system on embedded Kafka, PostgreSQL and Redis with
- * its data under {@code .votegate/}; {@code cards} prints voter cards.
+ * its data under {@code .votegate/}; {@code cards} prints voter cards; {@code simulate} replays an election against it
+ * and reconciles every county.
  */
 @Command(name = "votegate", mixinStandardHelpOptions = true, version = "Votegate 0.1.0",
     description = "A reactive vote gateway: voters, ballot box and live results on Kafka, PostgreSQL and Redis.",
-    subcommands = {UpCommand.class, CardsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {UpCommand.class, CardsCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Votegate implements Runnable {
 
   @CommandLine.Spec

@@ -1,0 +1,86 @@
+package io.votegate.loadtest;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Non-blocking HTTP to a gateway and a tally, as voters and newsrooms use them: one keep-alive connection pool per
+ * load generator, every call a future of the whole reply. The load generator is never the bottleneck it measures.
+ */
+final class VotegateHttp {
+  private static final long TIMEOUT_MS = 30_000;
+
+  /** A whole reply: status, body and the Retry-After a 429 or 503 carries (seconds; 1 if it carries none). */
+  record Reply(int status, Buffer body, int retryAfterSeconds) {
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    @Override
+    public String toString() {
+      var text = body.toString();
+      return status + " " + (text.length() > 300 ? text.substring(0, 300) + "…" : text);
+    }
+  }
+
+  private final HttpClientAgent client;
+
+  VotegateHttp(Vertx vertx, int connections) {
+    this.client = vertx.createHttpClient(
+        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setMaxInitialLineLength(8192),
+        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+  }
+
+  Future<Reply> get(URI base, String path) {
+    return send(HttpMethod.GET, base, path, Map.of(), null);
+  }
+
+  Future<Reply> postJson(URI base, String path, String token, String json) {
+    return send(HttpMethod.POST, base, path, token == null
+        ? Map.of("Content-Type", "application/json")
+        : Map.of("Content-Type", "application/json", "Authorization", "Bearer " + token), Buffer.buffer(json));
+  }
+
+  Future<Reply> send(HttpMethod method, URI base, String path, Map<String, String> headers, Buffer body) {
+    var options = new RequestOptions().setMethod(method).setHost(base.getHost()).setPort(port(base))
+        .setURI(path).setTimeout(TIMEOUT_MS);
+    headers.forEach(options::putHeader);
+    return client.request(options)
+        .compose(request -> body == null ? request.send() : request.send(body))
+        .compose(response -> response.body().map(b -> new Reply(response.statusCode(), b,
+            retryAfter(response.getHeader("Retry-After")))));
+  }
+
+  static String ballotJson(Map<String, List<String>> selections) {
+    var contests = new JsonObject();
+    selections.forEach((contest, choices) -> contests.put(contest, new io.vertx.core.json.JsonArray(choices)));
+    return new JsonObject().put("selections", contests).encode();
+  }
+
+  private static int port(URI base) {
+    return base.getPort() > 0 ? base.getPort() : "https".equals(base.getScheme()) ? 443 : 80;
+  }
+
+  private static int retryAfter(String header) {
+    try {
+      return header == null ? 1 : Math.max(1, Integer.parseInt(header.trim()));
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+
+  Future<Void> close() {
+    return client.close();
+  }
+}
