@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 
@@ -67,11 +68,19 @@ final class KafkaNode implements AutoCloseable {
     try (var out = Files.newBufferedWriter(config)) {
       props.store(out, "Written at every start by ./votegate up");
     }
-    if (!Files.exists(dir.resolve("log").resolve("meta.properties"))) {
+    var log = dir.resolve("log");
+    var fresh = !Files.exists(log.resolve("meta.properties"));
+    if (fresh) {
       format(config);
     }
+    // The broker marks a clean stop with this file; without it, it checks and rebuilds its log's tail and indexes.
+    var crashed = !fresh && !Files.exists(log.resolve(".kafka_cleanshutdown"));
     var server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
-    server.startup();
+    try (var waiting = crashed
+        ? Waiting.announce("Kafka is recovering its log after a crash …", "Kafka's log recovery")
+        : Waiting.quietly("Kafka to start")) {
+      server.startup();
+    }
     var node = new KafkaNode(server, "127.0.0.1:" + ports.get("broker"));
     node.createTopics();
     node.abortHangingTransactions();
@@ -113,24 +122,38 @@ final class KafkaNode implements AutoCloseable {
    */
   private void abortHangingTransactions() throws InterruptedException, ExecutionException {
     try (var admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      // Known by producer ID, not epoch: with transactions v2 the coordinator bumps the epoch as it ends each one.
       var known = new HashSet<String>();
       var ids = admin.listTransactions().all().get().stream().map(TransactionListing::transactionalId).toList();
       if (!ids.isEmpty()) {
         admin.describeTransactions(ids).all().get().values().forEach(tx -> tx.topicPartitions()
-            .forEach(tp -> known.add(tp + "/" + tx.producerId() + "/" + tx.producerEpoch())));
+            .forEach(tp -> known.add(tp + "/" + tx.producerId())));
       }
       var names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
       var partitions = admin.describeTopics(names).allTopicNames().get().values().stream()
           .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition()))).toList();
+      int aborted = 0;
       for (var entry : admin.describeProducers(partitions).all().get().entrySet()) {
         for (var producer : entry.getValue().activeProducers()) {
-          var key = entry.getKey() + "/" + producer.producerId() + "/" + producer.producerEpoch();
-          if (producer.currentTransactionStartOffset().isPresent() && !known.contains(key)) {
-            System.err.println("Aborting a Kafka transaction left open by a crash on " + entry.getKey());
+          if (producer.currentTransactionStartOffset().isEmpty()
+              || known.contains(entry.getKey() + "/" + producer.producerId())) {
+            continue;
+          }
+          try {
             admin.abortTransaction(new AbortTransactionSpec(entry.getKey(), producer.producerId(),
                 (short) producer.producerEpoch(), producer.coordinatorEpoch().orElse(0))).all().get();
+            aborted++;
+          } catch (ExecutionException e) {
+            // A newer epoch already ended it: the coordinator finished the transaction while we looked.
+            if (!(e.getCause() instanceof InvalidProducerEpochException)) {
+              throw e;
+            }
           }
         }
+      }
+      if (aborted > 0) {
+        System.err.printf("Kafka: aborted the transaction the crash left open (%d partitions); its ballots are "
+            + "decided again.%n", aborted);
       }
     }
   }

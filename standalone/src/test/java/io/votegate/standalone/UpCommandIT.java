@@ -77,29 +77,41 @@ class UpCommandIT {
     var again = awaitDecision(vote(cards.get(0), "dem"));
     assertEquals("already_voted", again.getString("reason"));
 
-    // kill -9 of every process while voters are voting: every ballot that got a 202 must be counted, once.
+    // kill -9 of every process while voters vote as fast as this test can drive them (32 at once): every ballot that
+    // got a 202 must be counted, once, and the next `up` must start the first time.
     var acknowledged = new ConcurrentLinkedQueue<String>();
     var attempted = new java.util.concurrent.atomic.AtomicInteger();
     var voting = new AtomicBoolean(true);
-    var voter = new Thread(() -> {
-      for (int i = 0; voting.get() && i < 2_000; i++) {
-        try {
-          attempted.incrementAndGet();
-          acknowledged.add(vote(cards.get(5_000 + i), "other"));
-        } catch (Exception | AssertionError e) {
-          return; // the system is gone: stop voting
+    var next = new java.util.concurrent.atomic.AtomicInteger(2_000); // past the 20 voters above
+    var threads = new ArrayList<Thread>();
+    for (int t = 0; t < 32; t++) {
+      var voter = new Thread(() -> {
+        for (int i = next.getAndIncrement(); voting.get() && i < cards.size(); i = next.getAndIncrement()) {
+          try {
+            attempted.incrementAndGet();
+            acknowledged.add(vote(cards.get(i), "other"));
+          } catch (Exception | AssertionError e) {
+            return; // the system is gone: stop voting
+          }
         }
-      }
-    });
-    voter.start();
-    while (acknowledged.size() < 40) {
+      });
+      voter.start();
+      threads.add(voter);
+    }
+    var rushing = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (acknowledged.size() < 3_000 && System.nanoTime() < rushing) {
       Thread.sleep(20);
     }
     killEverything(second);
     voting.set(false);
-    voter.join(30_000);
+    for (var voter : threads) {
+      voter.join(30_000);
+    }
+    assertTrue(acknowledged.size() >= 200, "ballots flowed before the kill: " + acknowledged.size());
 
-    up();
+    var third = up();
+    assertTrue(output(third).contains("PostgreSQL is recovering after a crash"), output(third));
+    assertFalse(output(third).contains("WARN"), "a restart after a crash is quiet:\n" + output(third));
     for (var receipt : acknowledged) {
       assertEquals("counted", awaitDecision(receipt).getString("status"), "acknowledged ballot " + receipt);
     }
@@ -150,6 +162,10 @@ class UpCommandIT {
     }
     fail("up was not ready within 3 minutes:\n" + Files.readString(log));
     return null;
+  }
+
+  private String output(Process process) throws IOException {
+    return Files.readString(data.resolve("up-" + processes.indexOf(process) + ".log"));
   }
 
   private void killEverything(Process process) throws IOException {
