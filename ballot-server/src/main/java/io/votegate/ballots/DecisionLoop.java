@@ -49,9 +49,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>write the receipt statuses to Redis and notify waiting voters;</li>
  *   <li>send the decisions <em>and the consumer offsets</em> in one Kafka transaction.</li>
  * </ol>
- * A failure anywhere aborts the Kafka transaction and rewinds to the batch's start, so the batch is replayed;
- * step 1 recognises its own earlier work by receipt and source record, so the transaction that finally commits
- * carries each decision once. Infrastructure failures are retried, never dead-lettered; only records that cannot
+ * A failure anywhere aborts the Kafka transaction and rewinds to the group's committed offsets, so a batch whose
+ * transaction did not commit is replayed; step 1 recognises its own earlier work by receipt and source record, so the
+ * transaction that finally commits carries each decision once. Infrastructure failures are retried, never dead-lettered; only records that cannot
  * be read go to {@code ballots.dlq}.
  *
  * <p>The Kafka clients block, so the loop owns a thread of its own; it waits on the reactive PostgreSQL and Redis
@@ -70,6 +70,8 @@ final class DecisionLoop implements Runnable {
   private final DistributionSummary batchSizes;
   private final Timer batchTimes;
   private final FailureStreak streak = new FailureStreak();
+  /** Partitions of a failed batch, with where the batch began, until their position is settled. */
+  private final Map<TopicPartition, Long> unsettled = new HashMap<>();
   private volatile boolean running = true;
   private volatile Instant lastPoll = Instant.now();
   private volatile long lag;
@@ -107,6 +109,10 @@ final class DecisionLoop implements Runnable {
       while (running) {
         ConsumerRecords<String, byte[]> records;
         try {
+          if (!settle()) {
+            pause(Duration.ofSeconds(1));
+            continue;
+          }
           records = consumer.poll(Duration.ofMillis(500));
         } catch (WakeupException e) {
           break;
@@ -125,7 +131,7 @@ final class DecisionLoop implements Runnable {
           lag = currentLag();
         } catch (Exception e) {
           producer = abort(producer);
-          rewind(records);
+          unsettle(records);
           pause(failed(records.count(), e));
         }
       }
@@ -255,14 +261,41 @@ final class DecisionLoop implements Runnable {
     return offsets;
   }
 
-  /** Back to the first record of the batch on every partition still ours; a revoked one resumes from its commit. */
-  private void rewind(ConsumerRecords<String, byte[]> records) {
-    var assigned = consumer.assignment();
+  /** After a failed batch, its partitions resume from what the group committed (see {@link #settle()}). */
+  private void unsettle(ConsumerRecords<String, byte[]> records) {
     for (var partition : records.partitions()) {
-      if (assigned.contains(partition)) {
-        consumer.seek(partition, records.records(partition).get(0).offset());
-      }
+      unsettled.putIfAbsent(partition, records.records(partition).get(0).offset());
     }
+  }
+
+  /**
+   * Where a failed batch resumes is where the group's committed offsets say, not where the batch began: a commit
+   * that failed on the client (a timeout, a broker restart) may have gone through on the broker, and replaying its
+   * batch would then emit every decision a second time. The offsets are read stable (a read_committed consumer asks
+   * the broker to wait for a transaction still ending). A partition with no commit yet resumes from the batch's
+   * start; a revoked one from its commit, wherever it goes. False while the offsets cannot be read: nothing is
+   * polled meanwhile.
+   */
+  private boolean settle() {
+    unsettled.keySet().retainAll(consumer.assignment());
+    if (unsettled.isEmpty()) {
+      return true;
+    }
+    Map<TopicPartition, OffsetAndMetadata> committed;
+    try {
+      committed = consumer.committed(unsettled.keySet(), Duration.ofSeconds(10));
+    } catch (WakeupException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.warn("cannot read the committed offsets to resume from yet: {}", e.toString());
+      return false;
+    }
+    unsettled.forEach((partition, batchStart) -> {
+      var commit = committed.get(partition);
+      consumer.seek(partition, commit != null ? commit.offset() : batchStart);
+    });
+    unsettled.clear();
+    return true;
   }
 
   /** Aborts the open transaction; a producer that cannot abort (fenced, or in a fatal state) is replaced. */

@@ -364,8 +364,14 @@ public final class Simulation {
   private long lastAcknowledged;
   private long lastCounted;
 
+  private boolean reporting;
+
   private void report(long baseline, long began) {
-    snapshotAsync("national").onSuccess(snapshot -> {
+    if (reporting) {
+      return; // the last second's read has not come back: no pile of reads on a slow tally
+    }
+    reporting = true;
+    snapshotAsync("national").onComplete(read -> reporting = false).onSuccess(snapshot -> {
       lastCounted = snapshot.getLong("sequence") - baseline;
       progress.line(counters, lastCounted, counters.acknowledged - lastAcknowledged,
           Duration.ofNanos(System.nanoTime() - began));
@@ -406,12 +412,21 @@ public final class Simulation {
     return report;
   }
 
+  /** The tally's snapshot at a level; a slow or failed read is tried again, three times in all. */
   private JsonObject snapshot(String level) {
-    var reply = await(http.get(options.tally(), "/api/v1/results?level=" + level), "the tally at " + options.tally());
-    if (reply.status() != 200) {
-      throw new IllegalStateException("the tally at " + options.tally() + " answered " + reply);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        var reply = await(http.get(options.tally(), "/api/v1/results?level=" + level), "the tally at " + options.tally());
+        if (reply.status() != 200) {
+          throw new IllegalStateException("the tally at " + options.tally() + " answered " + reply);
+        }
+        return reply.json();
+      } catch (IllegalStateException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
     }
-    return reply.json();
   }
 
   private Future<JsonObject> snapshotAsync(String level) {
@@ -427,7 +442,7 @@ public final class Simulation {
 
   private static <T> T await(Future<T> future, String what) {
     try {
-      return future.await(60, TimeUnit.SECONDS);
+      return future.await(40, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("cannot reach " + what + ": " + e.getMessage(), e);
     }

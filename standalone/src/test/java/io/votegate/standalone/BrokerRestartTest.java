@@ -1,0 +1,99 @@
+package io.votegate.standalone;
+
+import io.votegate.loadtest.Report;
+import io.votegate.testkit.Infra;
+import io.votegate.testkit.VoterClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The Kafka broker, in a process of its own, restarts while voters vote: the gateway answers 503 meanwhile and the
+ * voters retry; afterwards every county reconciles exactly, with nothing lost and nothing counted twice.
+ */
+class BrokerRestartTest {
+  private Infra infra;
+  private ServicesOnInfra services;
+  private Process broker;
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    if (services != null) {
+      services.close();
+    }
+    if (broker != null) {
+      broker.destroyForcibly().waitFor();
+    }
+    if (infra != null) {
+      infra.close();
+    }
+  }
+
+  @Test
+  void aBrokerRestartMidStreamLosesNothingAndCountsNothingTwice() throws Exception {
+    var dir = Files.createTempDirectory("votegate-kafka");
+    String bootstrap;
+    try (var formatted = KafkaNode.start(dir)) { // formats the log, creates the topics, keeps the ports
+      bootstrap = formatted.bootstrap();
+    }
+    broker = startBroker(dir, bootstrap);
+    infra = new Infra().withPostgres().withRedis();
+    services = new ServicesOnInfra(infra, bootstrap, "demo", 1.0, Map.of())
+        .startBallotServer().startTally().startGateway();
+    var newsroom = new VoterClient(services.tally().toString());
+
+    var running = Executors.newSingleThreadExecutor().submit(services.simulation(1_500, 0.02, 0)::run);
+    while (newsroom.getJson("/api/v1/results").getLong("sequence") < 1_000) {
+      Thread.sleep(50);
+    }
+    broker.destroy(); // SIGTERM: a graceful broker restart, as a rolling upgrade does
+    assertTrue(broker.waitFor(60, TimeUnit.SECONDS));
+    broker = startBroker(dir, bootstrap);
+
+    Report report;
+    try {
+      report = running.get(5, TimeUnit.MINUTES);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new AssertionError("the simulation failed: " + e.getCause() + "\n" + services.output(), e);
+    }
+    assertTrue(report.ok(), services.output());
+    assertEquals(10_000, infra.queryLong("SELECT count(*) FROM ballot_box"));
+  }
+
+  private static Process startBroker(Path dir, String bootstrap) throws Exception {
+    var process = new ProcessBuilder("java", "-cp", System.getProperty("java.class.path"), "kafka.Kafka",
+        dir.resolve("server.properties").toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("broker.log").toFile()).start();
+    var deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    try (var admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", 2_000,
+        "default.api.timeout.ms", 3_000))) {
+      while (System.nanoTime() < deadline) {
+        assertTrue(process.isAlive(), () -> "the broker exited: " + read(dir.resolve("broker.log")));
+        try {
+          admin.describeTopics(java.util.List.of("ballots")).allTopicNames().get(3, TimeUnit.SECONDS);
+          return process;
+        } catch (Exception notYet) {
+          Thread.sleep(200);
+        }
+      }
+    }
+    fail("the broker did not start within 2 minutes: " + read(dir.resolve("broker.log")));
+    return null;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (Exception e) {
+      return e.toString();
+    }
+  }
+}
