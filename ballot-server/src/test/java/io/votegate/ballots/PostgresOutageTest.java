@@ -7,20 +7,14 @@ import io.votegate.model.Topics;
 import io.votegate.platform.Metrics;
 import io.votegate.platform.Service;
 import io.votegate.testkit.Infra;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,11 +35,7 @@ class PostgresOutageTest {
   @BeforeAll
   static void start() throws Exception {
     infra = new Infra().withKafka().withPostgres().withRedis();
-    var config = BallotServerConfig.fromEnv(Map.of(
-        "VOTEGATE_KAFKA_BOOTSTRAP", infra.kafkaBootstrap(), "VOTEGATE_REDIS_URI", infra.redisUri(),
-        "VOTEGATE_PG_PORT", String.valueOf(infra.postgresPort()), "VOTEGATE_PG_DATABASE", "postgres",
-        "VOTEGATE_PG_USER", "postgres", "VOTEGATE_BALLOT_SERVER_PORT", String.valueOf(Infra.freePort()),
-        "VOTEGATE_ELECTION_START", Instant.now().minusSeconds(60).toString(), "VOTEGATE_BATCH_SIZE", "50"));
+    var config = TestConfig.on(infra, Infra.freePort(), Map.of("VOTEGATE_BATCH_SIZE", "50"));
     metrics = Metrics.create();
     vertx = metrics.vertx();
     ballotServer = Main.start(vertx, metrics, config).await(2, TimeUnit.MINUTES);
@@ -117,20 +107,8 @@ class PostgresOutageTest {
 
   /** Ballot IDs on ballots.accepted, as the tally sees them (read_committed). */
   private static List<String> acceptedOnTopic() {
-    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", infra.kafkaBootstrap(),
-        "isolation.level", "read_committed"), new StringDeserializer(), new StringDeserializer())) {
-      var partitions = consumer.partitionsFor(Topics.ACCEPTED).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      var end = new HashMap<>(consumer.endOffsets(partitions));
-      var ids = new ArrayList<String>();
-      var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> ids.add(new JsonObject(r.value()).getString("ballotId")));
-      }
-      return ids;
-    }
+    return infra.committedValues(Topics.ACCEPTED, 0).stream()
+        .map(v -> new JsonObject(v).getString("ballotId")).toList();
   }
 
 }

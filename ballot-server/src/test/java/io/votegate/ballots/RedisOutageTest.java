@@ -12,21 +12,16 @@ import io.votegate.platform.Metrics;
 import io.votegate.platform.Service;
 import io.votegate.testkit.Infra;
 import io.votegate.testkit.VoterClient;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,11 +48,7 @@ class RedisOutageTest {
   static void start() throws Exception {
     infra = new Infra().withKafka().withPostgres().withRedis();
     int port = Infra.freePort();
-    var config = BallotServerConfig.fromEnv(Map.of(
-        "VOTEGATE_KAFKA_BOOTSTRAP", infra.kafkaBootstrap(), "VOTEGATE_REDIS_URI", infra.redisUri(),
-        "VOTEGATE_PG_PORT", String.valueOf(infra.postgresPort()), "VOTEGATE_PG_DATABASE", "postgres",
-        "VOTEGATE_PG_USER", "postgres", "VOTEGATE_BALLOT_SERVER_PORT", String.valueOf(port),
-        "VOTEGATE_ELECTION_START", Instant.now().minusSeconds(60).toString()));
+    var config = TestConfig.on(infra, port, Map.of());
     metrics = Metrics.create();
     vertx = metrics.vertx();
     ballotServer = Main.start(vertx, metrics, config).await(2, TimeUnit.MINUTES);
@@ -166,23 +157,9 @@ class RedisOutageTest {
     }
   }
 
-  /** Ballot IDs on ballots.accepted, as the tally sees them (read_committed), once {@code expected} are there. */
+  /** Ballot IDs on ballots.accepted, as the tally sees them (read_committed). */
   private static List<String> acceptedOnTopic(int expected) {
-    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", infra.kafkaBootstrap(),
-        "isolation.level", "read_committed"), new StringDeserializer(), new StringDeserializer())) {
-      var partitions = consumer.partitionsFor(Topics.ACCEPTED).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      var ids = new ArrayList<String>();
-      var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      var end = new HashMap<>(consumer.endOffsets(partitions));
-      while (System.nanoTime() < deadline
-          && (ids.size() < expected || partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> ids.add(new JsonObject(r.value()).getString("ballotId")));
-        end.putAll(consumer.endOffsets(partitions));
-      }
-      return ids;
-    }
+    return infra.committedValues(Topics.ACCEPTED, expected).stream()
+        .map(v -> new JsonObject(v).getString("ballotId")).toList();
   }
 }

@@ -4,6 +4,9 @@ import io.votegate.model.Topics;
 import io.votegate.platform.FreePorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import redis.embedded.RedisServer;
@@ -11,8 +14,12 @@ import redis.embedded.RedisServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Real servers for tests, started from Maven artifacts on free ports: a KRaft Kafka broker (KafkaClusterTestKit),
@@ -111,6 +118,29 @@ public final class Infra implements AutoCloseable {
          var rs = conn.createStatement().executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  /**
+   * The values on a topic as a read_committed consumer (the tally) sees them, read from the start once at least
+   * {@code expected} are there, or whatever is there after 30 s.
+   */
+  public List<String> committedValues(String topic, int expected) {
+    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", kafkaBootstrap(),
+        "isolation.level", "read_committed"), new StringDeserializer(), new StringDeserializer())) {
+      var partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      var values = new ArrayList<String>();
+      var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      var end = new HashMap<>(consumer.endOffsets(partitions));
+      while (System.nanoTime() < deadline
+          && (values.size() < expected || partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)))) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+        end.putAll(consumer.endOffsets(partitions));
+      }
+      return values;
     }
   }
 
