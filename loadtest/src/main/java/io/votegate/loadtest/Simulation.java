@@ -92,22 +92,22 @@ public final class Simulation {
   /** Runs the whole simulation; the report says whether everything reconciled. */
   public Report run() throws Exception {
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    context = vertx.getOrCreateContext();
     try (var roll = VoterCards.open(options.cards())) {
       http = new VotegateHttp(vertx, options.concurrency() + 16);
       var baseline = start(roll.total());
       var feeder = new Thread(() -> feed(roll), "simulate-cards");
       feeder.setDaemon(true);
       long began = System.nanoTime();
-      context = vertx.getOrCreateContext();
-      context.runOnContext(v -> {
+      var timers = onLoop(() -> {
         lastRefill = System.nanoTime();
-        vertx.setPeriodic(5, id -> pump());
-        vertx.setPeriodic(1_000, id -> report(baseline, began));
+        return List.of(vertx.setPeriodic(5, id -> pump()), vertx.setPeriodic(1_000, id -> report(baseline, began)));
       });
       feeder.start();
       voted.await();
       var castFor = Duration.ofNanos(System.nanoTime() - began);
       var counted = drain(baseline);
+      onLoop(() -> timers.stream().map(vertx::cancelTimer).toList());
       progress.finish();
       return reconcile(castFor, counted);
     } finally {

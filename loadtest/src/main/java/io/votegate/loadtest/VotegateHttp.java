@@ -34,12 +34,64 @@ final class VotegateHttp {
     }
   }
 
+  /** An open event stream; closing it drops the connection. */
+  interface Stream {
+    void close();
+  }
+
+  private final Vertx vertx;
   private final HttpClientAgent client;
+  private HttpClientAgent streams;
 
   VotegateHttp(Vertx vertx, int connections) {
-    this.client = vertx.createHttpClient(
-        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setMaxInitialLineLength(8192),
-        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+    this.vertx = vertx;
+    // A connection the server drops fails its request, which the caller retries or counts: not an error to log.
+    this.client = vertx.httpClientBuilder()
+        .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setMaxInitialLineLength(8192))
+        .with(new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1))
+        .withConnectHandler(connection -> connection.exceptionHandler(e -> { }))
+        .build();
+  }
+
+  /**
+   * Follows a Server-Sent Events stream on a connection of its own: each event arrives as (name, data). Streams get
+   * a pool of their own, as large as a fan-out needs, so they never starve the requests.
+   */
+  Stream stream(URI base, String path, java.util.function.BiConsumer<String, String> onEvent) {
+    if (streams == null) {
+      streams = vertx.httpClientBuilder()
+          .with(new HttpClientOptions().setKeepAlive(false).setTcpNoDelay(true))
+          .with(new PoolOptions().setHttp1MaxSize(100_000).setMaxWaitQueueSize(-1))
+          .withConnectHandler(connection -> connection.exceptionHandler(e -> { }))
+          .build();
+    }
+    var connection = new java.util.concurrent.atomic.AtomicReference<io.vertx.core.http.HttpConnection>();
+    var options = new RequestOptions().setMethod(HttpMethod.GET).setHost(base.getHost()).setPort(port(base))
+        .setURI(path).putHeader("Accept", "text/event-stream");
+    streams.request(options).compose(request -> {
+      connection.set(request.connection());
+      return request.send();
+    }).onSuccess(response -> {
+      var event = new String[2];
+      var lines = io.vertx.core.parsetools.RecordParser.newDelimited("\n", line -> {
+        var text = line.toString();
+        if (text.startsWith("event: ")) {
+          event[0] = text.substring(7);
+        } else if (text.startsWith("data: ")) {
+          event[1] = text.substring(6);
+        } else if (text.isEmpty() && event[0] != null) {
+          onEvent.accept(event[0], event[1]);
+          event[0] = null;
+        }
+      });
+      response.handler(lines);
+    });
+    return () -> {
+      var open = connection.get();
+      if (open != null) {
+        open.close();
+      }
+    };
   }
 
   Future<Reply> get(URI base, String path) {
@@ -81,6 +133,6 @@ final class VotegateHttp {
   }
 
   Future<Void> close() {
-    return client.close();
+    return streams == null ? client.close() : Future.all(client.close(), streams.close()).mapEmpty();
   }
 }
