@@ -25,7 +25,7 @@ final class Sql {
   /** Idempotent on ballot ID, so a replayed batch adds nothing. The hour is all the time a ballot keeps. */
   static final String INSERT_BALLOTS = """
       INSERT INTO ballot_box (ballot_id, election_id, state, county, selections, accepted_at)
-      SELECT b.ballot_id, $1, b.state, b.county, b.selections::jsonb, date_trunc('hour', now())
+      SELECT b.ballot_id, $1, b.state, b.county, b.selections, date_trunc('hour', now())
         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS b(ballot_id, state, county, selections)
       ON CONFLICT (ballot_id) DO NOTHING""";
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
+import io.vertx.core.json.jackson.JacksonCodec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.votegate.platform.Problem;
@@ -63,23 +63,20 @@ final class Requests {
   private static final JsonFactory STRICT = JsonFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
+  /** One pass over the body: parsed and checked for duplicate fields by the same strict parser. */
   private static JsonObject object(Buffer body) {
-    Object value;
-    try {
-      value = body == null || body.length() == 0 ? null : Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw Problem.malformed("body", "not valid JSON");
+    if (body == null || body.length() == 0) {
+      throw Problem.malformed("body", "must be a JSON object");
     }
-    if (value != null) {
-      try (var parser = STRICT.createParser(body.getBytes())) {
-        while (parser.nextToken() != null) {
-          // reading every token is the check
-        }
-      } catch (IOException e) {
-        throw Problem.malformed("body", e.getMessage().startsWith("Duplicate field")
-            ? "duplicate field " + e.getMessage().replaceAll("(?s)Duplicate field '([^']*)'.*", "'$1'")
-            : "not valid JSON");
-      }
+    Object value;
+    try (var parser = STRICT.createParser(body.getBytes())) {
+      value = JacksonCodec.fromParser(parser, Object.class);
+    } catch (DecodeException | IOException e) {
+      var cause = e.getCause() == null ? e : e.getCause();
+      var message = String.valueOf(cause.getMessage());
+      throw Problem.malformed("body", message.startsWith("Duplicate field")
+          ? "duplicate field " + message.replaceAll("(?s)Duplicate field '([^']*)'.*", "'$1'")
+          : "not valid JSON");
     }
     if (!(value instanceof JsonObject json)) {
       throw Problem.malformed("body", "must be a JSON object");

@@ -173,6 +173,10 @@ class GatewayApiTest {
     assertProblem(400, "malformed", client.send("POST", "/api/v1/sessions", null, "application/json", "{\"voterId\":"));
     assertProblem(400, "malformed", client.send("POST", "/api/v1/sessions", null, "application/json",
         "[".repeat(5_000) + "]".repeat(5_000)));
+    var code = new VoterCodes(KEYS.roll()).codeFor("demo", VOTER_DE);
+    assertProblem(400, "malformed", client.send("POST", "/api/v1/sessions", null, "application/json",
+        "{\"voterId\":\"" + VOTER_DE + "\",\"code\":\"" + code + "\"} {\"voterId\":\"" + VOTER_RI + "\"}"));
+    assertProblem(400, "malformed", client.send("POST", "/api/v1/sessions", null, "application/json", ""));
   }
 
   @Test

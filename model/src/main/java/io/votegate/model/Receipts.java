@@ -13,14 +13,14 @@ public final class Receipts {
   private static final byte[] MAC = "votegate receipt mac".getBytes(StandardCharsets.US_ASCII);
   private static final int PART = 12;
 
-  private final byte[] key;
+  private final Crypto.Hmac hmac;
 
   public Receipts(byte[] receiptKey) {
-    this.key = receiptKey.clone();
+    this.hmac = new Crypto.Hmac(receiptKey);
   }
 
   public String forSession(SessionTokens.Session session) {
-    var id = Arrays.copyOf(Crypto.hmac(key, ID, session.nonce()), PART);
+    var id = Arrays.copyOf(hmac.of(ID, session.nonce()), PART);
     var receipt = Arrays.copyOf(id, 2 * PART);
     System.arraycopy(mac(id), 0, receipt, PART, PART);
     return Crypto.B64.encodeToString(receipt);
@@ -35,6 +35,6 @@ public final class Receipts {
   }
 
   private byte[] mac(byte[] id) {
-    return Arrays.copyOf(Crypto.hmac(key, MAC, id), PART);
+    return Arrays.copyOf(hmac.of(MAC, id), PART);
   }
 }

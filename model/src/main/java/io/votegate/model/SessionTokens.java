@@ -85,8 +85,17 @@ public final class SessionTokens {
     return new Session(fields[0], voter, expiresAt, nonce);
   }
 
+  /** One Cipher per thread, re-initialised per token (a fresh nonce each time); its key schedule is kept. */
+  private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(() -> {
+    try {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES/GCM is part of every JDK", e);
+    }
+  });
+
   private Cipher cipher(int mode, byte[] nonce) throws GeneralSecurityException {
-    var cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    var cipher = ciphers.get();
     cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
     cipher.updateAAD(new byte[] {VERSION});
     return cipher;

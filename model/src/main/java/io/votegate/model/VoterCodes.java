@@ -12,14 +12,14 @@ public final class VoterCodes {
   /** 10 characters of 5 bits: 50 bits, far beyond what the sign-in rate limits let anyone guess. */
   public static final int LENGTH = 10;
 
-  private final byte[] rollKey;
+  private final Crypto.Hmac hmac;
 
   public VoterCodes(byte[] rollKey) {
-    this.rollKey = rollKey.clone();
+    this.hmac = new Crypto.Hmac(rollKey);
   }
 
   public String codeFor(String electionId, String voterId) {
-    var mac = Crypto.hmac(rollKey, electionId.getBytes(StandardCharsets.UTF_8), new byte[] {0},
+    var mac = hmac.of(electionId.getBytes(StandardCharsets.UTF_8), new byte[] {0},
         voterId.getBytes(StandardCharsets.UTF_8));
     var code = new StringBuilder(LENGTH);
     long bits = 0;
