@@ -69,6 +69,7 @@ final class DecisionLoop implements Runnable {
   private final Counter failedBatches;
   private final DistributionSummary batchSizes;
   private final Timer batchTimes;
+  private final Map<String, Timer> stepTimes = new HashMap<>();
   private final FailureStreak streak = new FailureStreak();
   /** Partitions of a failed batch, with where the batch began, until their position is settled. */
   private final Map<TopicPartition, Long> unsettled = new HashMap<>();
@@ -94,6 +95,11 @@ final class DecisionLoop implements Runnable {
         .description("Ballots per decided batch").register(registry);
     batchTimes = Timer.builder("votegate.ballot_server.batch.duration")
         .description("Time to decide and commit one batch").register(registry);
+    for (var step : List.of("decide", "receipts", "commit")) {
+      stepTimes.put(step, Timer.builder("votegate.ballot_server.step.duration").tag("step", step)
+          .description("Time of one step of a batch: decide (PostgreSQL), receipts (Redis), commit (Kafka)")
+          .register(registry));
+    }
     Gauge.builder("votegate.ballot_server.batch.failing.attempts", streak, FailureStreak::failures)
         .description("Failed attempts in a row of the batch in hand; 0 when batches commit").register(registry);
     Gauge.builder("votegate.ballot_server.lag", () -> lag)
@@ -209,11 +215,16 @@ final class DecisionLoop implements Runnable {
       }
     }
 
+    long began = System.nanoTime();
     var decided = await(decider.decide(candidates));
+    long decidedAt = System.nanoTime();
+    stepTimes.get("decide").record(decidedAt - began, TimeUnit.NANOSECONDS);
     var at = Instant.now();
     await(receipts.publish(decided.stream().filter(d -> d.outcome() != Decider.Outcome.DUPLICATE)
         .map(d -> status(d, at)).toList()));
 
+    long publishedAt = System.nanoTime();
+    stepTimes.get("receipts").record(publishedAt - decidedAt, TimeUnit.NANOSECONDS);
     producer.beginTransaction();
     inTransaction = true;
     for (var d : decided) {
@@ -235,6 +246,7 @@ final class DecisionLoop implements Runnable {
     }
     producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
     producer.commitTransaction();
+    stepTimes.get("commit").record(System.nanoTime() - publishedAt, TimeUnit.NANOSECONDS);
     inTransaction = false;
 
     decided.forEach(d -> decisions.get(d.outcome().name().toLowerCase(java.util.Locale.ROOT)).increment());

@@ -8,7 +8,10 @@ import io.vertx.redis.client.RedisOptions;
 import io.votegate.platform.Metrics;
 import io.votegate.platform.Service;
 
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The gateway: voters sign in with their card, get their state's ballot, submit it to Kafka topic {@code ballots}
@@ -24,14 +27,24 @@ public final class Main {
     Service.runAsProcess("gateway", vertx, () -> start(vertx, metrics, config));
   }
 
-  /** Creates the process's shared clients once, then deploys the receipt feed and one HTTP verticle per loop. */
+  /**
+   * Creates the process's shared clients once, fetches the ballots topic's metadata (on a worker), then deploys the
+   * receipt feed and one HTTP verticle per loop.
+   */
   public static Future<Service> start(Vertx vertx, Metrics metrics, GatewayConfig config) {
     var publisher = new BallotPublisher(vertx, config, metrics.registry());
     var redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUri())
         .setMaxPoolSize(32).setMaxPoolWaiting(1024));
     var receipts = new ReceiptStore(redis);
     var voting = new Voting(config, publisher, Clock.systemUTC());
-    return vertx.deployVerticle(new ReceiptFeedVerticle(config.redisUri()))
+    return vertx.executeBlocking(() -> {
+          if (!publisher.warmUp(Duration.ofSeconds(10))) {
+            LoggerFactory.getLogger(Main.class).warn("Kafka at {} does not answer yet: ballots get 503 until it does",
+                config.kafkaBootstrap());
+          }
+          return null;
+        })
+        .compose(warm -> vertx.deployVerticle(new ReceiptFeedVerticle(config.redisUri())))
         .compose(feed -> vertx.deployVerticle(() -> new HttpVerticle(config, voting, publisher, receipts, metrics),
                 new DeploymentOptions().setInstances(config.instances()))
             .map(http -> (Service) () -> vertx.undeploy(http)

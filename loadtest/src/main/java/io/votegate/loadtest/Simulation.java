@@ -94,7 +94,7 @@ public final class Simulation {
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     context = vertx.getOrCreateContext();
     try (var roll = VoterCards.open(options.cards())) {
-      http = new VotegateHttp(vertx, options.concurrency() + 16);
+      http = new VotegateHttp(context, options.concurrency() + 16);
       var baseline = start(roll.total());
       var feeder = new Thread(() -> feed(roll), "simulate-cards");
       feeder.setDaemon(true);

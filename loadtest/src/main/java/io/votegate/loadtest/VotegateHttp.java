@@ -40,11 +40,18 @@ final class VotegateHttp {
   }
 
   private final Vertx vertx;
+  private final io.vertx.core.Context context;
   private final HttpClientAgent client;
   private HttpClientAgent streams;
 
-  VotegateHttp(Vertx vertx, int connections) {
-    this.vertx = vertx;
+  /**
+   * A client used from one context only: a call from any other thread (a command's main thread waiting on a
+   * result, say) is handed to that context. Calls from foreign threads on the shared pool were seen to wait forever
+   * for a connection after a heavy load.
+   */
+  VotegateHttp(io.vertx.core.Context context, int connections) {
+    this.context = context;
+    this.vertx = context.owner();
     // A connection the server drops fails its request, which the caller retries or counts: not an error to log.
     this.client = vertx.httpClientBuilder()
         .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setMaxInitialLineLength(8192))
@@ -68,6 +75,18 @@ final class VotegateHttp {
     var connection = new java.util.concurrent.atomic.AtomicReference<io.vertx.core.http.HttpConnection>();
     var options = new RequestOptions().setMethod(HttpMethod.GET).setHost(base.getHost()).setPort(port(base))
         .setURI(path).putHeader("Accept", "text/event-stream");
+    context.runOnContext(v -> follow(options, connection, onEvent));
+    return () -> context.runOnContext(v -> {
+      var open = connection.get();
+      if (open != null) {
+        open.close();
+      }
+    });
+  }
+
+  private void follow(RequestOptions options,
+                      java.util.concurrent.atomic.AtomicReference<io.vertx.core.http.HttpConnection> connection,
+                      java.util.function.BiConsumer<String, String> onEvent) {
     streams.request(options).compose(request -> {
       connection.set(request.connection());
       return request.send();
@@ -86,12 +105,6 @@ final class VotegateHttp {
       });
       response.handler(lines);
     });
-    return () -> {
-      var open = connection.get();
-      if (open != null) {
-        open.close();
-      }
-    };
   }
 
   Future<Reply> get(URI base, String path) {
@@ -105,6 +118,11 @@ final class VotegateHttp {
   }
 
   Future<Reply> send(HttpMethod method, URI base, String path, Map<String, String> headers, Buffer body) {
+    if (io.vertx.core.Vertx.currentContext() != context) {
+      var reply = io.vertx.core.Promise.<Reply>promise();
+      context.runOnContext(v -> send(method, base, path, headers, body).onComplete(reply));
+      return reply.future();
+    }
     var options = new RequestOptions().setMethod(method).setHost(base.getHost()).setPort(port(base))
         .setURI(path).setTimeout(TIMEOUT_MS);
     headers.forEach(options::putHeader);

@@ -9,6 +9,7 @@ import io.votegate.tally.TallyConfig;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,20 +17,28 @@ import java.util.concurrent.TimeUnit;
 /**
  * The whole system in one process: embedded Kafka, PostgreSQL and Redis, then the ballot-server, tally and gateway,
  * configured through the same environment variables a deployment uses. Stopped in reverse order, each part
- * draining and committing before the next goes.
+ * draining and committing before the next goes. The benchmark starts the servers alone and the services one by one.
  */
 final class LocalStack implements AutoCloseable {
-  private final List<AutoCloseable> started = new ArrayList<>();
+  private final List<AutoCloseable> servers = new ArrayList<>();
+  /** Services by name, most recently started first, so they stop in reverse order. */
+  private final Map<String, Service> services = new LinkedHashMap<>();
+  private final Map<String, String> env = new HashMap<>();
+  private Metrics metrics;
+  private Vertx vertx;
   private String kafkaBootstrap;
 
   /** What {@code up} asks for; the election is the one stored in the data directory. */
   record Settings(DataDir data, DataDir.StoredElection election, int gatewayPort, int tallyPort,
                   int ballotServerPort) {}
 
+  /** Everything, as {@code ./votegate up} runs it. */
   static LocalStack start(Settings settings) throws Exception {
-    var stack = new LocalStack();
+    var stack = servers(settings);
     try {
-      stack.startAll(settings);
+      stack.startBallotServer(Map.of());
+      stack.startTally();
+      stack.startGateway();
       return stack;
     } catch (Exception e) {
       stack.close();
@@ -37,17 +46,28 @@ final class LocalStack implements AutoCloseable {
     }
   }
 
-  private void startAll(Settings settings) throws Exception {
+  /** Kafka, PostgreSQL and Redis, and the services' configuration; no service yet. */
+  static LocalStack servers(Settings settings) throws Exception {
+    var stack = new LocalStack();
+    try {
+      stack.startServers(settings);
+      return stack;
+    } catch (Exception e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startServers(Settings settings) throws Exception {
     var data = settings.data();
     var redis = RedisNode.start(data.redis());
-    started.add(0, redis);
+    servers.add(0, redis);
     var postgres = PostgresNode.start(data.postgres());
-    started.add(0, postgres);
+    servers.add(0, postgres);
     var kafka = KafkaNode.start(data.kafka());
-    started.add(0, kafka);
+    servers.add(0, kafka);
     kafkaBootstrap = kafka.bootstrap();
 
-    var env = new HashMap<String, String>();
     data.keys().forEach((k, v) -> env.put((String) k, (String) v));
     env.putAll(Map.of(
         "VOTEGATE_ELECTION", settings.election().name(),
@@ -65,34 +85,72 @@ final class LocalStack implements AutoCloseable {
         "VOTEGATE_TALLY_PORT", String.valueOf(settings.tallyPort()),
         "VOTEGATE_BALLOT_SERVER_PORT", String.valueOf(settings.ballotServerPort())));
 
-    var metrics = Metrics.create();
-    Vertx vertx = metrics.vertx();
-    started.add(0, () -> vertx.close().await(10, TimeUnit.SECONDS));
-    started.add(0, stopping(io.votegate.ballots.Main.start(vertx, metrics, BallotServerConfig.fromEnv(env))
-        .await(5, TimeUnit.MINUTES)));
-    started.add(0, stopping(io.votegate.tally.Main.start(vertx, metrics, TallyConfig.fromEnv(env))
-        .await(1, TimeUnit.MINUTES)));
-    started.add(0, stopping(io.votegate.gateway.Main.start(vertx, metrics, GatewayConfig.fromEnv(env))
-        .await(1, TimeUnit.MINUTES)));
+    metrics = Metrics.create();
+    vertx = metrics.vertx();
+    servers.add(0, () -> vertx.close().await(10, TimeUnit.SECONDS));
+  }
+
+  /** The ballot-server, with {@code overrides} of its environment (a batch size, say). */
+  void startBallotServer(Map<String, String> overrides) throws Exception {
+    var config = new HashMap<>(env);
+    config.putAll(overrides);
+    started("ballot-server", io.votegate.ballots.Main.start(vertx, metrics, BallotServerConfig.fromEnv(config))
+        .await(10, TimeUnit.MINUTES));
+  }
+
+  void startTally() throws Exception {
+    started("tally", io.votegate.tally.Main.start(vertx, metrics, TallyConfig.fromEnv(env)).await(1, TimeUnit.MINUTES));
+  }
+
+  void startGateway() throws Exception {
+    started("gateway", io.votegate.gateway.Main.start(vertx, metrics, GatewayConfig.fromEnv(env))
+        .await(1, TimeUnit.MINUTES));
+  }
+
+  private void started(String name, Service service) {
+    var newestFirst = new LinkedHashMap<String, Service>();
+    newestFirst.put(name, service);
+    newestFirst.putAll(services);
+    services.clear();
+    services.putAll(newestFirst);
+  }
+
+  /** Stops one service gracefully (it drains and commits); the others run on. */
+  void stop(String name) throws Exception {
+    var service = services.remove(name);
+    if (service != null) {
+      service.stop().await(1, TimeUnit.MINUTES);
+    }
   }
 
   String kafkaBootstrap() {
     return kafkaBootstrap;
   }
 
-  private static AutoCloseable stopping(Service service) {
-    return () -> service.stop().await(30, TimeUnit.SECONDS);
+  Metrics metrics() {
+    return metrics;
+  }
+
+  Map<String, String> environment() {
+    return Map.copyOf(env);
   }
 
   @Override
   public void close() {
-    for (var part : started) {
+    for (var name : List.copyOf(services.keySet())) {
+      try {
+        stop(name);
+      } catch (Exception e) {
+        System.err.println(name + " did not stop cleanly: " + e);
+      }
+    }
+    for (var part : servers) {
       try {
         part.close();
       } catch (Exception e) {
         System.err.println("did not stop cleanly: " + e);
       }
     }
-    started.clear();
+    servers.clear();
   }
 }

@@ -1,0 +1,439 @@
+package io.votegate.loadtest;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.votegate.model.Election;
+import io.votegate.model.Keys;
+import io.votegate.model.SessionTokens;
+import io.votegate.model.VoterCard;
+import io.votegate.model.VoterCodes;
+import io.votegate.model.VoterId;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The benchmark: one run on one machine, every number next to a baseline measured in the same run. Phases, in order:
+ * sign-in; gateway intake against a bare server answering the same request with a fixed 202, with the pipeline
+ * paused (gateway and Kafka alone); the ballot-server alone draining the backlog that left; the tally replaying
+ * everything; intake again with the whole pipeline running; end-to-end, the highest rate the pipeline keeps pace with;
+ * freshness (a ballot's 202 to the delta carrying it); SSE fan-out. The load generator is non-blocking, on its own
+ * event loop, and its CPU time is reported.
+ */
+public final class Benchmark {
+
+  /** What the benchmark drives: a stack whose services it may start and stop, in this process. */
+  public interface Stack {
+    URI gateway();
+
+    URI tally();
+
+    /** A bare Vert.x server answering any POST with a fixed 202: the ceiling the gateway is compared with. */
+    URI bare();
+
+    Election election();
+
+    Keys keys();
+
+    /** Ballots Kafka has acknowledged to the gateway so far. */
+    long produced();
+
+    /** Decisions the ballot-server has committed so far. */
+    long decided();
+
+    void startBallotServer(int batchSize) throws Exception;
+
+    void stopBallotServer() throws Exception;
+
+    void startTally() throws Exception;
+
+    /** Used heap after a full collection, in bytes. */
+    default long heapAfterGc() {
+      System.gc();
+      System.gc();
+      return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+  }
+
+  /** How long each phase runs; {@code quick} fits in two minutes, the full run in about fifteen. */
+  public record Plan(boolean quick, Duration signIn, Duration intake, Duration step, Duration hold,
+                     Duration freshness, int subscribers, List<Integer> batchSizes) {
+    public static Plan fullRun() {
+      return new Plan(false, Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(20),
+          Duration.ofSeconds(60), Duration.ofSeconds(30), 10_000, List.of(500, 2_000, 10_000));
+    }
+
+    public static Plan quickRun() {
+      return new Plan(true, Duration.ofSeconds(4), Duration.ofSeconds(4), Duration.ofSeconds(5),
+          Duration.ofSeconds(8), Duration.ofSeconds(6), 200, List.of(2_000));
+    }
+  }
+
+  /**
+   * Requests in flight at most, and connections in the pool: equal, so that no request ever waits in the client's
+   * pool for a connection (a deep pool queue made the client itself the bottleneck).
+   */
+  private static final int MAX_OUTSTANDING = 1_024;
+
+  private final Stack stack;
+  private final Plan plan;
+  private final PrintStream out;
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+  private final Context context = vertx.getOrCreateContext();
+  private final VotegateHttp http = new VotegateHttp(context, MAX_OUTSTANDING);
+  private final Iterator<VoterCard> voters;
+  private final SessionTokens tokens;
+  private final BenchReport report = new BenchReport();
+
+  public Benchmark(Stack stack, Plan plan, PrintStream out) {
+    this.stack = stack;
+    this.plan = plan;
+    this.out = out;
+    var election = stack.election();
+    this.voters = VoterCard.roll(election, new VoterCodes(stack.keys().roll())).iterator();
+    this.tokens = new SessionTokens(stack.keys().token());
+  }
+
+  /** Runs every phase; the stack starts with the gateway only (ballot-server and tally held back). */
+  public BenchReport run() throws Exception {
+    var generatorCpu = ManagementFactory.getThreadMXBean();
+    var cpuBefore = loadThreadsCpu();
+    long began = System.nanoTime();
+    try {
+      report.machine(Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+          Runtime.getRuntime().maxMemory(), plan.quick());
+      warmUp();
+      signIn();
+      long backlog = intake("paused");
+      for (int i = 0; i < plan.batchSizes().size(); i++) {
+        if (i > 0) {
+          stack.stopBallotServer();
+          backlog = intake("paused, refilling the backlog for batch " + plan.batchSizes().get(i));
+        }
+        ballotServerAlone(plan.batchSizes().get(i), backlog);
+      }
+      stack.stopBallotServer();
+      stack.startBallotServer(2_000);
+      tallyReplay();
+      intake("pipeline running");
+      var best = endToEnd();
+      freshness(best * 0.8);
+      fanOut();
+    } finally {
+      report.generatorCpu(Duration.ofNanos(loadThreadsCpu() - cpuBefore), Duration.ofNanos(System.nanoTime() - began));
+      http.close();
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+    return report;
+  }
+
+  // --- phases -------------------------------------------------------------------------------------------------------
+
+  /**
+   * The JIT compiles the hot paths during the first seconds under load, on both sides: unmeasured, or the first phase
+   * would measure the compiler.
+   */
+  private void warmUp() throws Exception {
+    var time = plan.quick() ? Duration.ofSeconds(3) : Duration.ofSeconds(15);
+    say("warming up for %d s (not measured)", time.toSeconds() * 2);
+    load().closed(64, time).await();
+    ballots(stack.bare()).closed(64, time.dividedBy(2)).await();
+    ballots(stack.gateway()).closed(64, time.dividedBy(2)).await();
+  }
+
+  private void signIn() throws Exception {
+    say("sign-in: as many as the gateway takes, 64 at once, for %d s", plan.signIn().toSeconds());
+    var result = load().closed(64, plan.signIn()).await();
+    report.signIn(result);
+    say("  %,.0f sign-ins/s, p50 %.1f ms, p99 %.1f ms", result.okPerSecondOverall(), result.p50Millis(),
+        result.p99Millis());
+  }
+
+  /**
+   * Cards reused round and round where a fresh voter is not needed: signing in again is allowed, and the bare server
+   * reads no token. Only ballots to the gateway take voters who never voted.
+   */
+  private final List<VoterCard> reusable = new ArrayList<>();
+  private int nextReusable;
+
+  private VoterCard reusableCard() {
+    if (reusable.isEmpty()) {
+      for (int i = 0; i < 20_000 && voters.hasNext(); i++) {
+        reusable.add(voters.next());
+      }
+    }
+    return reusable.get(nextReusable++ % reusable.size());
+  }
+
+  private Load load() {
+    return new Load(context, () -> {
+      var card = reusableCard();
+      var body = new JsonObject().put("voterId", card.voterId()).put("code", card.code()).encode();
+      return http.postJson(stack.gateway(), "/api/v1/sessions", null, body).map(r -> r.status() == 201);
+    });
+  }
+
+  /** Ballots from never-used voters as fast as each server takes them: the bare server, then the gateway. */
+  private long intake(String condition) throws Exception {
+    say("intake (%s): POST /api/v1/ballots, 128 at once, %d s each on a bare server and the gateway", condition,
+        plan.intake().toSeconds());
+    var bare = ballots(stack.bare()).closed(128, plan.intake()).await();
+    long before = stack.produced();
+    var gateway = ballots(stack.gateway()).closed(128, plan.intake()).await();
+    report.intake(condition, bare, gateway);
+    say("  bare %,.0f/s (p50 %.1f ms, p99 %.1f ms); gateway %,.0f/s (p50 %.1f ms, p99 %.1f ms): %.2f of bare",
+        bare.okPerSecondOverall(), bare.p50Millis(), bare.p99Millis(), gateway.okPerSecondOverall(),
+        gateway.p50Millis(), gateway.p99Millis(), BenchMath.ratio(gateway.okPerSecondOverall(),
+            bare.okPerSecondOverall()));
+    return stack.produced() - before;
+  }
+
+  /** A load of valid ballots, each from a voter who never voted, with a session minted as sign-in would. */
+  private Load ballots(URI target) {
+    var election = stack.election();
+    var fresh = target.equals(stack.gateway());
+    return new Load(context, () -> {
+      var card = fresh ? voters.next() : reusableCard();
+      var voter = VoterId.parse(card.voterId()).orElseThrow();
+      var token = tokens.issue(election.id(), voter, Instant.now(), Duration.ofMinutes(30));
+      var ballot = ballotFor(card.state());
+      return http.postJson(target, "/api/v1/ballots", token, ballot).map(r -> r.status() == 202);
+    });
+  }
+
+  private final Map<String, String> ballotByState = new java.util.HashMap<>();
+
+  private String ballotFor(String state) {
+    return ballotByState.computeIfAbsent(state, s -> {
+      var selections = new java.util.LinkedHashMap<String, List<String>>();
+      stack.election().ballotFor(s).forEach(c -> selections.put(c.id(), List.of(c.candidates().get(0).id())));
+      return VotegateHttp.ballotJson(selections);
+    });
+  }
+
+  private void ballotServerAlone(int batchSize, long backlog) throws Exception {
+    say("ballot-server alone, batches of up to %,d: deciding a backlog of %,d ballots", batchSize, backlog);
+    long decidedBefore = stack.decided();
+    long began = System.nanoTime();
+    stack.startBallotServer(batchSize);
+    await(() -> stack.decided() - decidedBefore >= backlog, Duration.ofMinutes(10), "the backlog to be decided");
+    var elapsed = Duration.ofNanos(System.nanoTime() - began);
+    double rate = backlog / (elapsed.toNanos() / 1e9);
+    report.ballotServer(batchSize, backlog, elapsed, rate);
+    say("  %,.0f decisions/s (%.1f s, start-up included)", rate, elapsed.toNanos() / 1e9);
+  }
+
+  private void tallyReplay() throws Exception {
+    long accepted = stack.decided();
+    say("tally replay: counting %,d accepted ballots from the start of the topic", accepted);
+    long began = System.nanoTime();
+    stack.startTally();
+    await(() -> sequence() >= accepted, Duration.ofMinutes(10), "the tally to catch up");
+    var elapsed = Duration.ofNanos(System.nanoTime() - began);
+    report.tallyReplay(accepted, elapsed);
+    say("  %,.0f ballots/s (%.1f s, start-up included)", accepted / (elapsed.toNanos() / 1e9), elapsed.toNanos() / 1e9);
+  }
+
+  /**
+   * Steps the rate up until decided no longer keeps pace with acknowledged, then holds the highest rate that kept
+   * pace for the full hold (60 s); the lag curve of every step goes into the report.
+   */
+  private double endToEnd() throws Exception {
+    double start = plan.quick() ? 2_000 : 4_000;
+    double stepBy = plan.quick() ? 2_000 : 2_000;
+    double best = 0;
+    for (double rate = start; ; rate += stepBy) {
+      var step = hold(rate, plan.step(), "step");
+      if (!step.flat()) {
+        break;
+      }
+      best = rate;
+      if (plan.quick() && rate >= start + stepBy) {
+        break;
+      }
+    }
+    if (best == 0) {
+      best = start / 2;
+    }
+    for (; best > 0; best -= stepBy) {
+      var held = hold(best, plan.hold(), "hold");
+      if (held.flat()) {
+        report.endToEnd(best, held);
+        return best;
+      }
+    }
+    report.endToEnd(0, null);
+    return start / 2;
+  }
+
+  /** Offers ballots at {@code rate} for {@code duration}, sampling acknowledged and decided every second. */
+  private BenchReport.Hold hold(double rate, Duration duration, String kind) throws Exception {
+    drained();
+    say("end-to-end %s: %,.0f ballots/s for %d s", kind, rate, duration.toSeconds());
+    long ackedBefore = stack.produced();
+    long decidedBefore = stack.decided();
+    var samples = new ArrayList<long[]>();
+    long began = System.nanoTime();
+    var sampler = vertx.setPeriodic(1_000, id -> samples.add(new long[] {
+        (System.nanoTime() - began) / 1_000_000, stack.produced() - ackedBefore, stack.decided() - decidedBefore}));
+    var result = ballots(stack.gateway()).open(rate, duration, MAX_OUTSTANDING).await();
+    vertx.cancelTimer(sampler);
+    var lags = samples.stream().mapToLong(s -> s[1] - s[2]).toArray();
+    var hold = new BenchReport.Hold(kind, rate, result, List.copyOf(samples), BenchMath.lagFlat(lags, rate));
+    report.step(hold);
+    say("  acknowledged %,.0f/s, p99 %.1f ms, lag at end %,d: %s", result.okPerSecondOverall(), result.p99Millis(),
+        lags.length == 0 ? 0 : lags[lags.length - 1], hold.flat() ? "kept pace" : "fell behind");
+    return hold;
+  }
+
+  /** Waits until every ballot Kafka took has been decided, so that a phase starts from an empty pipeline. */
+  private void drained() throws InterruptedException {
+    await(() -> stack.decided() >= stack.produced(), Duration.ofMinutes(5), "the pipeline to drain");
+  }
+
+  /**
+   * Freshness: the time from a ballot's 202 to the first delta whose national count includes as many ballots. The
+   * n-th acknowledgement is matched with the moment the count reaches n (counting is close to first-in, first-out).
+   */
+  private void freshness(double rate) throws Exception {
+    drained();
+    say("freshness at %,.0f ballots/s (80 %% of end-to-end) for %d s", rate, plan.freshness().toSeconds());
+    long base = sequence();
+    var counted = new ArrayList<long[]>(); // {nanoTime, count since base}
+    var stream = http.stream(stack.tally(), "/api/v1/results/stream?level=national", (event, data) -> {
+      if ("delta".equals(event) || "snapshot".equals(event)) {
+        long now = System.nanoTime();
+        counted.add(new long[] {now, new JsonObject(data).getLong("sequence") - base});
+      }
+    });
+    var acks = new long[(int) (rate * (plan.freshness().toSeconds() + 5))];
+    var acked = new AtomicLong();
+    var election = stack.election();
+    var load = new Load(context, () -> {
+      var card = voters.next();
+      var token = tokens.issue(election.id(), VoterId.parse(card.voterId()).orElseThrow(), Instant.now(),
+          Duration.ofMinutes(30));
+      return http.postJson(stack.gateway(), "/api/v1/ballots", token, ballotFor(card.state())).map(r -> {
+        if (r.status() == 202) {
+          int n = (int) acked.getAndIncrement();
+          if (n < acks.length) {
+            acks[n] = System.nanoTime();
+          }
+        }
+        return r.status() == 202;
+      });
+    });
+    var result = load.open(rate, plan.freshness(), MAX_OUTSTANDING).await();
+    await(() -> !counted.isEmpty() && onLoop(() -> counted.get(counted.size() - 1)[1]) >= acked.get(),
+        Duration.ofMinutes(2), "the last delta");
+    stream.close();
+    var samples = onLoop(() -> {
+      var out = new ArrayList<Long>();
+      int next = 0;
+      int total = (int) Math.min(acked.get(), acks.length);
+      for (var c : counted) {
+        while (next < total && next < c[1]) {
+          out.add((c[0] - acks[next]) / 1_000_000);
+          next++;
+        }
+      }
+      return out.stream().mapToLong(Long::longValue).sorted().toArray();
+    });
+    report.freshness(rate, result, samples);
+    say("  p50 %d ms, p99 %d ms, max %d ms over %,d ballots", BenchMath.percentile(samples, 50),
+        BenchMath.percentile(samples, 99), samples.length == 0 ? 0 : samples[samples.length - 1], samples.length);
+  }
+
+  /** Subscribers one tally process holds while ballots flow, and what each costs in heap. */
+  private void fanOut() throws Exception {
+    // Subscribers and the tally's end of each connection are both in this process: two descriptors each, and Kafka
+    // and PostgreSQL need theirs (a broker that runs out of them takes its log directory offline).
+    int wanted = (int) Math.min(plan.subscribers(), Math.max(100, (openFilesLimit() - 6_000) / 2));
+    say("SSE fan-out: %,d subscribers to the results stream while ballots flow", wanted);
+    long heapBefore = stack.heapAfterGc();
+    var received = new AtomicLong();
+    var streams = new ArrayList<VotegateHttp.Stream>();
+    int opened = 0;
+    for (int i = 0; i < wanted; i++) {
+      try {
+        streams.add(http.stream(stack.tally(), "/api/v1/results/stream", (event, data) -> received.incrementAndGet()));
+        opened++;
+      } catch (RuntimeException e) {
+        say("  stopped at %,d subscribers: %s", opened, e.getMessage());
+        break;
+      }
+      if (i % 500 == 499) {
+        Thread.sleep(100);
+      }
+    }
+    await(() -> received.get() >= streams.size(), Duration.ofMinutes(2), "every subscriber's snapshot");
+    long before = received.get();
+    ballots(stack.gateway()).open(1_000, Duration.ofSeconds(plan.quick() ? 3 : 10), 1_024).await();
+    Thread.sleep(1_000);
+    long deltas = received.get() - before;
+    long heapWith = stack.heapAfterGc();
+    streams.forEach(VotegateHttp.Stream::close);
+    report.fanOut(streams.size(), deltas, heapBefore, heapWith);
+    say("  %,d subscribers, %,d events while ballots flowed, heap %+.1f MB (%.1f KB each, client side included)",
+        streams.size(), deltas, (heapWith - heapBefore) / 1e6, (heapWith - heapBefore) / 1e3 / Math.max(1, streams.size()));
+  }
+
+  // --- helpers ------------------------------------------------------------------------------------------------------
+
+  private long sequence() {
+    return http.get(stack.tally(), "/api/v1/results?level=national").await().json().getLong("sequence");
+  }
+
+  private <T> T onLoop(java.util.function.Supplier<T> read) {
+    var promise = io.vertx.core.Promise.<T>promise();
+    context.runOnContext(v -> promise.complete(read.get()));
+    return promise.future().await();
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition, Duration within, String what)
+      throws InterruptedException {
+    var deadline = System.nanoTime() + within.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("gave up waiting for " + what + " after " + within.toSeconds() + " s");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** This process's limit on open files, from /proc; generous if it cannot be read. */
+  static long openFilesLimit() {
+    try {
+      return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits")).stream()
+          .filter(l -> l.startsWith("Max open files")).map(l -> l.trim().split("\\s+")[3])
+          .filter(v -> v.matches("\\d+")).mapToLong(Long::parseLong).findFirst().orElse(65_536);
+    } catch (java.io.IOException | RuntimeException e) {
+      return 65_536;
+    }
+  }
+
+  /** CPU time of the load generator's event loop so far. */
+  private long loadThreadsCpu() {
+    var threads = ManagementFactory.getThreadMXBean();
+    var loop = onLoop(() -> Thread.currentThread().getId());
+    return Math.max(0, threads.getThreadCpuTime(loop));
+  }
+
+  private void say(String format, Object... args) {
+    out.printf(format + "%n", args);
+    out.flush();
+  }
+}

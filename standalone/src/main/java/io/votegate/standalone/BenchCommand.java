@@ -1,0 +1,143 @@
+package io.votegate.standalone;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.votegate.gateway.GatewayConfig;
+import io.votegate.loadtest.Benchmark;
+import io.votegate.model.Election;
+import io.votegate.model.Keys;
+import io.votegate.platform.FreePorts;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ./votegate bench}: the benchmark on a stack of its own (a fresh temporary data directory, the us-2020 roll),
+ * with a bare Vert.x server beside it as the baseline; writes bench-report.md, .json and .svg into a directory.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure intake, end-to-end rate, freshness, sign-in, ballot-server, tally replay and SSE fan-out "
+        + "on a fresh stack of its own; write bench-report.md, bench-report.json and bench-report.svg.")
+final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--quick", description = "Every phase, briefly: under two minutes.")
+  boolean quick;
+
+  @Option(names = "--scale", description = "us-2020 roll scale, enough voters for every ballot the bench casts "
+      + "(default: 0.03, or 0.002 with --quick).")
+  Double scale;
+
+  @Option(names = "--out", description = "Where the reports go (default: the current directory).", defaultValue = ".")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    var data = Files.createTempDirectory("votegate-bench");
+    var dir = new DataDir(data);
+    var chosen = dir.election("us-2020", scale != null ? scale : quick ? 0.002 : 0.03);
+    System.out.printf("Starting a stack for the benchmark (us-2020, %,d voters) in %s …%n",
+        chosen.load().voters(), data);
+    var bareVertx = Vertx.vertx();
+    try (var stack = LocalStack.servers(new LocalStack.Settings(dir, chosen, FreePorts.pick(), FreePorts.pick(),
+        FreePorts.pick()))) {
+      // The roll loads once, before anything is measured; the gateway alone runs from the start.
+      stack.startBallotServer(Map.of());
+      stack.stop("ballot-server");
+      stack.startGateway();
+      var env = stack.environment();
+      var gateway = GatewayConfig.fromEnv(env);
+      int barePort = FreePorts.pick();
+      bareVertx.deployVerticle(() -> new BareServer(barePort),
+          new DeploymentOptions().setInstances(gateway.instances())).await(30, TimeUnit.SECONDS);
+      var report = new Benchmark(new BenchStack(stack, gateway.election(), gateway.keys(), barePort),
+          quick ? Benchmark.Plan.quickRun() : Benchmark.Plan.fullRun(), System.out).run();
+      Files.createDirectories(out);
+      report.write(out);
+      System.out.println("Wrote " + out.toAbsolutePath().normalize().resolve("bench-report.md") + " (and .json, .svg)");
+      return 0;
+    } finally {
+      bareVertx.close().await(10, TimeUnit.SECONDS);
+      try (var files = Files.walk(data)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** The baseline: answers any request, once its body is read, with the same 202 the gateway gives. */
+  static final class BareServer extends VerticleBase {
+    private static final String ACCEPTED = "{\"receipt\":\"bare\",\"status\":\"pending\",\"links\":{}}";
+    private final int port;
+    private HttpServer server;
+
+    BareServer(int port) {
+      this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+      return vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> request.response()
+              .setStatusCode(202).putHeader("Content-Type", "application/json; charset=utf-8").end(ACCEPTED)))
+          .listen(port).onSuccess(s -> server = s);
+    }
+
+    @Override
+    public Future<?> stop() {
+      return server == null ? Future.succeededFuture() : server.close();
+    }
+  }
+
+  /** The benchmark's view of the stack: URLs, the election and its keys, and the flow counters. */
+  private record BenchStack(LocalStack stack, Election election, Keys keys, int barePort) implements Benchmark.Stack {
+    @Override
+    public URI gateway() {
+      return URI.create("http://127.0.0.1:" + stack.environment().get("VOTEGATE_GATEWAY_PORT"));
+    }
+
+    @Override
+    public URI tally() {
+      return URI.create("http://127.0.0.1:" + stack.environment().get("VOTEGATE_TALLY_PORT"));
+    }
+
+    @Override
+    public URI bare() {
+      return URI.create("http://127.0.0.1:" + barePort);
+    }
+
+    @Override
+    public long produced() {
+      var counter = stack.metrics().registry().find("votegate.gateway.ballots.produced").counter();
+      return counter == null ? 0 : (long) counter.count();
+    }
+
+    @Override
+    public long decided() {
+      return (long) stack.metrics().registry().find("votegate.ballot_server.decisions").counters().stream()
+          .mapToDouble(c -> c.count()).sum();
+    }
+
+    @Override
+    public void startBallotServer(int batchSize) throws Exception {
+      stack.startBallotServer(Map.of("VOTEGATE_BATCH_SIZE", String.valueOf(batchSize)));
+    }
+
+    @Override
+    public void stopBallotServer() throws Exception {
+      stack.stop("ballot-server");
+    }
+
+    @Override
+    public void startTally() throws Exception {
+      stack.startTally();
+    }
+  }
+}
