@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import io.vertx.redis.client.Redis;
 import io.votegate.platform.Http;
 import io.votegate.platform.Metrics;
 
@@ -20,7 +21,8 @@ public final class HttpVerticle extends VerticleBase {
   private final ReceiptStore receipts;
   private HttpServer server;
 
-  HttpVerticle(GatewayConfig config, Voting voting, BallotPublisher publisher, ReceiptStore receipts, Metrics metrics) {
+  HttpVerticle(GatewayConfig config, Voting voting, BallotPublisher publisher, Redis redis, Metrics metrics) {
+    var receipts = new ReceiptStore(redis); // this loop's own
     this.config = config;
     this.api = new ApiHandlers(voting, receipts);
     this.form = new FormPages(voting, receipts);

@@ -35,7 +35,6 @@ public final class Main {
     var publisher = new BallotPublisher(vertx, config, metrics.registry());
     var redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUri())
         .setMaxPoolSize(32).setMaxPoolWaiting(1024));
-    var receipts = new ReceiptStore(redis);
     var voting = new Voting(config, publisher, Clock.systemUTC());
     return vertx.executeBlocking(() -> {
           if (!publisher.warmUp(Duration.ofSeconds(10))) {
@@ -45,7 +44,7 @@ public final class Main {
           return null;
         })
         .compose(warm -> vertx.deployVerticle(new ReceiptFeedVerticle(config.redisUri())))
-        .compose(feed -> vertx.deployVerticle(() -> new HttpVerticle(config, voting, publisher, receipts, metrics),
+        .compose(feed -> vertx.deployVerticle(() -> new HttpVerticle(config, voting, publisher, redis, metrics),
                 new DeploymentOptions().setInstances(config.instances()))
             .map(http -> (Service) () -> vertx.undeploy(http)
                 .eventually(() -> vertx.undeploy(feed))
