@@ -10,7 +10,7 @@ import java.util.function.Predicate;
  * Voter cards as a Gatling feeder: each card once, streamed from a cards CSV with the states taking turns, in the
  * shape a feeder gives its virtual users ({@code voterId}, {@code code}, {@code state}, {@code county}).
  */
-public final class CardFeed implements Iterator<Map<String, Object>> {
+public final class CardFeed implements Iterator<Map<String, Object>>, AutoCloseable {
   private final VoterCards cards;
   private final Predicate<String> states;
   private Map<String, Object> next;
@@ -21,13 +21,21 @@ public final class CardFeed implements Iterator<Map<String, Object>> {
     advance();
   }
 
-  /** The cards of {@code csv} whose state passes {@code states} (null: every state), after the first {@code skip}. */
+  /**
+   * The cards of {@code csv} whose state passes {@code states} (null: every state), after the first {@code skip} of
+   * the whole stream: feeds of different states with one skip leave out the same voters, those a run before used.
+   */
   public static CardFeed of(Path csv, Predicate<String> states, long skip) {
-    var feed = new CardFeed(VoterCards.open(csv), states == null ? s -> true : states);
-    for (long i = 0; i < skip && feed.hasNext(); i++) {
-      feed.next();
+    var cards = VoterCards.open(csv);
+    for (long i = 0; i < skip && cards.hasNext(); i++) {
+      cards.next();
     }
-    return feed;
+    return new CardFeed(cards, states == null ? s -> true : states);
+  }
+
+  /** How many cards each state has in {@code csv}, read in one pass. */
+  public static Map<String, Long> perState(Path csv) {
+    return VoterCards.perState(csv);
   }
 
   private void advance() {
@@ -41,6 +49,13 @@ public final class CardFeed implements Iterator<Map<String, Object>> {
     if (next == null) {
       cards.close();
     }
+  }
+
+  /** Closes the file before the last card (after it, the feed has closed it already). */
+  @Override
+  public synchronized void close() {
+    next = null;
+    cards.close();
   }
 
   @Override

@@ -80,6 +80,17 @@ final class VoterCards implements Iterator<VoterCard>, Closeable {
     }
   }
 
+  /** How many cards each state has in {@code csv}, in the file's order: one pass, no cursor opened. */
+  static Map<String, Long> perState(Path csv) {
+    try {
+      var counts = new LinkedHashMap<String, Long>();
+      blocks(csv).forEach((state, block) -> counts.put(state, block.cards()));
+      return counts;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read voter cards " + csv, e);
+    }
+  }
+
   /** How many cards the file holds. */
   long total() {
     return total;

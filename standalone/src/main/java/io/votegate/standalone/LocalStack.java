@@ -103,7 +103,14 @@ final class LocalStack implements AutoCloseable {
   }
 
   void startGateway() throws Exception {
-    started("gateway", io.votegate.gateway.Main.start(vertx, metrics, GatewayConfig.fromEnv(env))
+    startGateway(Map.of());
+  }
+
+  /** The gateway, with {@code overrides} of its environment (a short session lifetime, say). */
+  void startGateway(Map<String, String> overrides) throws Exception {
+    var config = new HashMap<>(env);
+    config.putAll(overrides);
+    started("gateway", io.votegate.gateway.Main.start(vertx, metrics, GatewayConfig.fromEnv(config))
         .await(1, TimeUnit.MINUTES));
   }
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -23,6 +24,7 @@ class GatlingSmokeTest {
   private static Path data;
   private static int gatewayPort;
   private static int tallyPort;
+  private static final int SESSION_TTL_SECONDS = 3;
 
   @BeforeAll
   static void up() throws Exception {
@@ -31,7 +33,11 @@ class GatlingSmokeTest {
     tallyPort = FreePorts.pick();
     var dir = new DataDir(data);
     var chosen = dir.election("demo", null);
-    stack = LocalStack.start(new LocalStack.Settings(dir, chosen, gatewayPort, tallyPort, FreePorts.pick()));
+    stack = LocalStack.servers(new LocalStack.Settings(dir, chosen, gatewayPort, tallyPort, FreePorts.pick()));
+    stack.startBallotServer(Map.of());
+    stack.startTally();
+    // Sessions short enough for BadInput to wait one out and try its expired token.
+    stack.startGateway(Map.of("VOTEGATE_SESSION_TTL", "PT" + SESSION_TTL_SECONDS + "S"));
     dir.writeCards(chosen.load());
   }
 
@@ -50,6 +56,7 @@ class GatlingSmokeTest {
     System.setProperty("cards", data.resolve("cards-demo.csv").toString());
     System.setProperty("cardsSkip", String.valueOf(cardsSkip));
     System.setProperty("testType", "smoke");
+    System.setProperty("sessionTtl", String.valueOf(SESSION_TTL_SECONDS));
     int status = Gatling$.MODULE$.fromArgs(new String[] {
         "-s", "io.votegate.loadtest.gatling." + scenario,
         "-rf", Path.of("target", "gatling-smoke").toAbsolutePath().toString(),

@@ -5,6 +5,7 @@ import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpRequestActionBuilder;
 
+import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -15,12 +16,18 @@ import static io.votegate.loadtest.gatling.Votegate.*;
 /**
  * BadInput: the bad-input catalogue at rate, from real voters' sessions where it takes one: malformed JSON, wrong
  * types, unknown fields, oversized bodies, a wrong content type, forged and expired tokens, forged receipts, wrong
- * codes, ballots that break the ballot's rules. Every answer must be its documented 4xx with the problem+json code,
+ * codes, ballots that break the ballot's rules (the expired token only with {@code -DsessionTtl}). Every answer must be its documented 4xx with the problem+json code,
  * never a 5xx, and the count must not move.
  */
 public class BadInput extends Simulation {
   private final Profile profile = profile();
   private final long baseline = tallySequence();
+
+  /**
+   * The deployment's session lifetime ({@code VOTEGATE_SESSION_TTL}) in seconds, given as {@code -DsessionTtl}: each
+   * voter then also waits it out and casts a valid ballot with the expired token. Zero (the default): not tried.
+   */
+  private static final Duration SESSION_TTL = Duration.ofSeconds(Long.getLong("sessionTtl", 0));
 
   /** A token sealed with another key: well-formed, never issued here. */
   private static final String FORGED_TOKEN = "AQ" + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[80]);
@@ -28,6 +35,7 @@ public class BadInput extends Simulation {
   private final ScenarioBuilder attackers = scenario("BadInput")
       .feed(cards(null))
       .exec(signIn("sign in"))
+      .exec(session -> session.set("validBallot", Votegate.selections(session.getString("ballot"), 0)))
       .exec(
           refused("malformed JSON", http("malformed JSON").post("/api/v1/sessions").body(StringBody("{\"voterId\":")),
               400, "malformed"),
@@ -52,7 +60,11 @@ public class BadInput extends Simulation {
           refused("overvote", http("overvote").post("/api/v1/ballots").header("Authorization", "Bearer #{token}")
               .body(StringBody("{\"selections\":{\"president\":[\"dem\",\"rep\"]}}")), 400, "invalid_ballot"),
           refused("forged receipt", http("forged receipt").get("/api/v1/receipts/" + "A".repeat(32)), 404,
-              "unknown_receipt"));
+              "unknown_receipt"))
+      // Only where the deployment's session lifetime is known, and short enough to wait out.
+      .doIf(session -> !SESSION_TTL.isZero()).then(
+          pause(SESSION_TTL.plusSeconds(1)).exec(refused("expired token", http("expired token").post("/api/v1/ballots")
+              .header("Authorization", "Bearer #{token}").body(StringBody("#{validBallot}")), 401, "expired_token")));
 
   private final ScenarioBuilder reconcile = scenario("BadInput reconciliation").exec(reconcile(baseline));
 

@@ -4,10 +4,10 @@ import io.gatling.javaapi.core.OpenInjectionStep;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
+import io.votegate.loadtest.CardFeed;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,7 +18,8 @@ import static io.votegate.loadtest.gatling.Votegate.*;
  * ElectionDay: a day of voting compressed into minutes. Each US time zone's states vote from 7:00 to 20:00 local
  * time, with a morning rise, a midday lull and an evening peak, so the national rate swells and ebbs as the polls
  * open and close across the continent. {@code -DhourSeconds} sets how many seconds one hour of the day takes
- * (smoke: 1; else 10); {@code -Drate} is the busiest zone's peak, in voters per second.
+ * (smoke: 1; else 10). Each zone's peak is its share of the roll's voters times {@code -Drate}, so the national rate
+ * stays below {@code -Drate} (it would reach it only if every zone peaked at once).
  */
 public class ElectionDay extends Simulation {
   /** The us-2020 states by time zone, with each zone's hours behind Eastern (a state in two zones: its main one). */
@@ -42,15 +43,18 @@ public class ElectionDay extends Simulation {
   {
     ACKNOWLEDGED.set(0);
     var zones = new ArrayList<PopulationBuilder>();
+    var perState = CardFeed.perState(cardsFile());
+    double roll = perState.values().stream().mapToLong(Long::longValue).sum();
     for (var zone : ZONES.entrySet()) {
-      if (!cards(zone.getValue()::contains).hasNext()) {
+      double share = zone.getValue().stream().mapToLong(state -> perState.getOrDefault(state, 0L)).sum() / roll;
+      if (share == 0) {
         continue; // an election without states in this zone
       }
       ScenarioBuilder voters = scenario("ElectionDay voters, UTC-" + (5 + zone.getKey()))
           .feed(cards(zone.getValue()::contains))
           .exec(signIn("sign in"), castBallot("cast ballot", zone.getKey(), true),
               followReceipt("receipt", "receipt", "counted", null));
-      zones.add(voters.injectOpen(day(zone.getKey())).protocols(gatewayProtocol()));
+      zones.add(voters.injectOpen(day(zone.getKey(), share * profile.rate())).protocols(gatewayProtocol()));
     }
     var reconcile = scenario("ElectionDay reconciliation").exec(reconcile(baseline));
     // The reconciliation follows the zone that votes last (Hawaii's), once its voters are all done.
@@ -59,8 +63,11 @@ public class ElectionDay extends Simulation {
     setUp(zones).assertions(assertions(profile));
   }
 
-  /** A zone's day: nothing until its polls open (hours after the East's), then the day's curve, hour by hour. */
-  private OpenInjectionStep[] day(int hoursBehindEastern) {
+  /**
+   * A zone's day: nothing until its polls open (hours after the East's), then the day's curve up to {@code peak}
+   * voters/s, hour by hour.
+   */
+  private OpenInjectionStep[] day(int hoursBehindEastern, double peak) {
     var steps = new ArrayList<OpenInjectionStep>();
     var hour = Duration.ofSeconds(Math.max(1, hourSeconds));
     if (hoursBehindEastern > 0) {
@@ -68,15 +75,11 @@ public class ElectionDay extends Simulation {
     }
     double previous = 0;
     for (double share : DAY) {
-      double rate = share * profile.rate();
+      double rate = share * peak;
       steps.add(rampUsersPerSec(previous).to(rate).during(hour));
       previous = rate;
     }
     steps.add(rampUsersPerSec(previous).to(0).during(hour)); // the last voters in line when the polls close
     return steps.toArray(OpenInjectionStep[]::new);
-  }
-
-  static List<String> states() {
-    return ZONES.values().stream().flatMap(Set::stream).sorted().toList();
   }
 }

@@ -12,9 +12,7 @@ import io.votegate.loadtest.CardFeed;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.gatling.javaapi.core.CoreDsl.*;
@@ -80,9 +78,13 @@ public final class Votegate {
    * roll of millions is never held in memory. {@code states} limits them to some states (null: all);
    * {@code -DcardsSkip=N} starts after the first N, so that runs on one election use voters who have not voted.
    */
-  public static Iterator<Map<String, Object>> cards(java.util.function.Predicate<String> states) {
-    return CardFeed.of(Path.of(System.getProperty("cards", ".votegate/cards-us-2020.csv")), states,
-        Long.getLong("cardsSkip", 0));
+  public static CardFeed cards(java.util.function.Predicate<String> states) {
+    return CardFeed.of(cardsFile(), states, Long.getLong("cardsSkip", 0));
+  }
+
+  /** The cards CSV of {@code -Dcards}. */
+  public static Path cardsFile() {
+    return Path.of(System.getProperty("cards", ".votegate/cards-us-2020.csv"));
   }
 
   /** A ramp to the profile's rate of arriving voters, then that rate held: an open model, as voters arrive. */
@@ -119,19 +121,28 @@ public final class Votegate {
   }
 
   /**
-   * Reads the receipt in {@code receiptKey} until it is decided (at most a minute), then checks that it ended
-   * {@code status} (and, for a rejection, with {@code reason}).
+   * Reads the receipt in {@code receiptKey} until it is decided (at most a minute) and keeps what it said in
+   * {@code <receiptKey>Status} ({@code counted}, {@code rejected}) and {@code <receiptKey>Reason} (a rejection's).
+   */
+  public static ChainBuilder awaitReceipt(String name, String receiptKey) {
+    var status = receiptKey + "Status";
+    return exec(session -> session.set(status, "pending"))
+        .asLongAsDuring(session -> "pending".equals(session.getString(status)), Duration.ofSeconds(60)).on(
+            pause(Duration.ofMillis(300))
+                .exec(http(name + " (waiting)").get("/api/v1/receipts/#{" + receiptKey + "}")
+                    .check(status().is(200), jsonPath("$.status").saveAs(status),
+                        jsonPath("$.reason").optional().saveAs(receiptKey + "Reason"))));
+  }
+
+  /**
+   * Follows the receipt in {@code receiptKey} until it is decided, then checks that it ended {@code status} (and,
+   * for a rejection, with {@code reason}).
    */
   public static ChainBuilder followReceipt(String name, String receiptKey, String status, String reason) {
-    var decided = receiptKey + "Status";
     List<io.gatling.javaapi.core.CheckBuilder> finalCheck = reason == null
         ? List.of(status().is(200), jsonPath("$.status").is(status))
         : List.of(status().is(200), jsonPath("$.status").is(status), jsonPath("$.reason").is(reason));
-    return exec(session -> session.set(decided, "pending"))
-        .asLongAsDuring(session -> "pending".equals(session.getString(decided)), Duration.ofSeconds(60)).on(
-            pause(Duration.ofMillis(300))
-                .exec(http(name + " (waiting)").get("/api/v1/receipts/#{" + receiptKey + "}")
-                    .check(status().is(200), jsonPath("$.status").saveAs(decided))))
+    return exec(awaitReceipt(name, receiptKey))
         .exec(http(name).get("/api/v1/receipts/#{" + receiptKey + "}").check(finalCheck));
   }
 
@@ -171,10 +182,12 @@ public final class Votegate {
                     })));
   }
 
+  private static final java.net.http.HttpClient TALLY_READER = java.net.http.HttpClient.newHttpClient();
+
   /** The tally's sequence now: what was counted before this run. */
   public static long tallySequence() {
     try {
-      var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+      var response = TALLY_READER.send(java.net.http.HttpRequest.newBuilder(
           java.net.URI.create(tally() + "/api/v1/results?level=national")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());
       return new JsonObject(response.body()).getLong("sequence");
