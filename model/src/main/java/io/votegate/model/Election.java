@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +39,24 @@ public record Election(String id, String name, boolean embargo, List<Contest> co
     }
   }
 
+  private static final java.time.format.DateTimeFormatter POLL_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("EEEE, MMMM d, h:mm a zzz", java.util.Locale.US);
+
   public record County(String fips, String name, int voters) {}
 
-  public record State(String code, String name, Instant opens, Instant closes, List<County> counties) {
+  /** A state and its poll window; {@code zone} is where its voters read the clock (poll times are shown in it). */
+  public record State(String code, String name, Instant opens, Instant closes, ZoneId zone, List<County> counties) {
     public boolean pollsOpenAt(Instant at) {
       return !at.isBefore(opens) && at.isBefore(closes);
+    }
+
+    /** The poll window as its voters read it, in the state's own time zone: "Tuesday, November 3, 7:00 AM EST". */
+    public String pollsOpen() {
+      return POLL_TIME.withZone(zone).format(opens);
+    }
+
+    public String pollsClose() {
+      return POLL_TIME.withZone(zone).format(closes);
     }
 
     public boolean pollsClosedAt(Instant at) {
@@ -77,11 +91,12 @@ public record Election(String id, String name, boolean embargo, List<Contest> co
 
   public static Election fromJson(JsonObject json, Instant start) {
     var defaultPolls = json.getJsonObject("polls", new JsonObject());
+    var zones = json.getJsonObject("timeZones", new JsonObject());
     var states = json.containsKey("countiesFrom")
-        ? statesFromCsv(json.getJsonObject("countiesFrom"), defaultPolls, start)
+        ? statesFromCsv(json.getJsonObject("countiesFrom"), defaultPolls, zones, start)
         : json.getJsonArray("states").stream()
             .map(JsonObject.class::cast)
-            .map(s -> parseState(s, s.getJsonObject("polls", defaultPolls), start))
+            .map(s -> parseState(s, s.getJsonObject("polls", defaultPolls), zones, start))
             .toList();
     var allStates = states.stream().map(State::code).collect(Collectors.toUnmodifiableSet());
     var contests = json.getJsonArray("contests").stream()
@@ -104,7 +119,7 @@ public record Election(String id, String name, boolean embargo, List<Contest> co
     return election;
   }
 
-  private static State parseState(JsonObject s, JsonObject polls, Instant start) {
+  private static State parseState(JsonObject s, JsonObject polls, JsonObject zones, Instant start) {
     Instant opens = polls.containsKey("opens") ? Instant.parse(polls.getString("opens"))
         : start.plus(Duration.parse(polls.getString("opensAfter", "PT0S")));
     Instant closes = polls.containsKey("closes") ? Instant.parse(polls.getString("closes"))
@@ -113,14 +128,15 @@ public record Election(String id, String name, boolean embargo, List<Contest> co
         .map(JsonObject.class::cast)
         .map(c -> new County(c.getString("fips"), c.getString("name"), c.getInteger("voters", 0)))
         .toList();
-    return new State(s.getString("code"), s.getString("name"), opens, closes, counties);
+    var zone = ZoneId.of(s.getString("timeZone", zones.getString(s.getString("code"), "UTC")));
+    return new State(s.getString("code"), s.getString("name"), opens, closes, zone, counties);
   }
 
   /**
    * States and counties from a results CSV ({@code state_name, county_fips, county_name, ..., total_votes}): each
    * county's roll is its total votes. Names contain no commas in the shipped data; a row that breaks this fails.
    */
-  private static List<State> statesFromCsv(JsonObject source, JsonObject polls, Instant start) {
+  private static List<State> statesFromCsv(JsonObject source, JsonObject polls, JsonObject zones, Instant start) {
     var codes = source.getJsonObject("stateCodes");
     var counties = new LinkedHashMap<String, List<County>>();
     try (InputStream in = Election.class.getResourceAsStream(source.getString("csv"))) {
@@ -155,8 +171,8 @@ public record Election(String id, String name, boolean embargo, List<Contest> co
     codes.forEach(e -> names.put((String) e.getValue(), e.getKey()));
     return counties.entrySet().stream()
         .map(e -> parseState(new JsonObject().put("code", e.getKey()).put("name", names.get(e.getKey()))
-            .put("counties", new JsonArray()), polls, start))
-        .map(s -> new State(s.code(), s.name(), s.opens(), s.closes(), List.copyOf(counties.get(s.code()))))
+            .put("counties", new JsonArray()), polls, zones, start))
+        .map(s -> new State(s.code(), s.name(), s.opens(), s.closes(), s.zone(), List.copyOf(counties.get(s.code()))))
         .toList();
   }
 
@@ -188,7 +204,7 @@ public record Election(String id, String name, boolean embargo, List<Contest> co
     if (!(factor > 0)) {
       throw new IllegalArgumentException("scale must be positive, not " + factor);
     }
-    var scaledStates = states.stream().map(s -> new State(s.code(), s.name(), s.opens(), s.closes(),
+    var scaledStates = states.stream().map(s -> new State(s.code(), s.name(), s.opens(), s.closes(), s.zone(),
         s.counties().stream().map(c -> new County(c.fips(), c.name(), scale(c.voters(), factor))).toList()))
         .toList();
     return new Election(id, name, embargo, contests, scaledStates);
@@ -228,6 +244,7 @@ public record Election(String id, String name, boolean embargo, List<Contest> co
             .put("name", s.name())
             .put("opens", s.opens().toString())
             .put("closes", s.closes().toString())
+            .put("timeZone", s.zone().getId())
             .put("counties", new JsonArray(s.counties().stream()
                 .map(c -> new JsonObject().put("fips", c.fips()).put("name", c.name())).toList())))
             .toList()));
