@@ -1,6 +1,7 @@
 package io.votegate.gateway;
 
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.votegate.model.ReceiptStatus;
@@ -16,31 +17,42 @@ final class ApiHandlers {
 
   private final Voting voting;
   private final ReceiptStore receipts;
+  private final ClientAddresses clients;
   /** The election never changes while the gateway runs: its public form and each state's ballot are built once. */
   private final JsonObject election;
   private final Map<String, JsonObject> ballots = new HashMap<>();
 
-  ApiHandlers(Voting voting, ReceiptStore receipts) {
+  ApiHandlers(Voting voting, ReceiptStore receipts, ClientAddresses clients) {
     this.voting = voting;
     this.receipts = receipts;
+    this.clients = clients;
     this.election = voting.election().publicJson();
     voting.election().states().forEach(s -> ballots.put(s.code(), voting.election().ballotJson(s.code())));
   }
 
   void getElection(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=60"); // the same for everyone
     Http.json(ctx, 200, election);
   }
 
   void postSession(RoutingContext ctx) {
-    var request = Requests.signIn(ctx.body().buffer());
-    var session = voting.signIn(request.voterId(), request.code());
-    Http.json(ctx, 201, new JsonObject()
-        .put("token", session.token())
-        .put("voterId", session.voter().value())
-        .put("state", session.voter().state())
-        .put("county", session.voter().county())
-        .put("expiresAt", session.expiresAt().toString())
-        .put("ballot", ballots.get(session.voter().state())));
+    var address = clients.of(ctx.request());
+    Requests.SignIn request;
+    try {
+      request = Requests.signIn(ctx.body().buffer());
+    } catch (Problem malformed) {
+      voting.malformedSignIn(malformed, address).onFailure(ctx::fail);
+      return;
+    }
+    voting.signIn(request.voterId(), request.code(), address)
+        .onSuccess(session -> Http.json(ctx, 201, new JsonObject()
+            .put("token", session.token())
+            .put("voterId", session.voter().value())
+            .put("state", session.voter().state())
+            .put("county", session.voter().county())
+            .put("expiresAt", session.expiresAt().toString())
+            .put("ballot", ballots.get(session.voter().state()))))
+        .onFailure(ctx::fail);
   }
 
   void postBallot(RoutingContext ctx) {
@@ -67,6 +79,10 @@ final class ApiHandlers {
   void streamReceipt(RoutingContext ctx) {
     var receipt = genuineReceipt(ctx);
     var response = ctx.response();
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8").end();
+      return;
+    }
     var vertx = ctx.vertx();
     // Listen before reading the current status, so a decision landing in between is not missed.
     var updates = vertx.eventBus().<JsonObject>localConsumer(ReceiptFeedVerticle.address(receipt));

@@ -1,7 +1,13 @@
 package io.votegate.gateway;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.circuitbreaker.TimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -14,6 +20,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -29,8 +37,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread, and {@code max.block.ms=0} turns the two cases where it would wait (no metadata for the topic yet, a full
  * buffer) into an immediate failure, a 503. The topic's metadata is fetched once at start, off the event loop.
  * Kafka's answer arrives on the producer's I/O thread and is handed back to the sender's event loop.
+ *
+ * <p>While Kafka is away a send is not refused, it waits in the producer for up to {@code delivery.timeout.ms}. So a
+ * circuit breaker stands in front: a ballot Kafka has not acknowledged within {@link #ACK_TIMEOUT} gets its 503, and
+ * after {@link #FAILURES_TO_OPEN} such failures within 10 s the circuit opens: every ballot gets its 503 at once, and
+ * readiness is red, until a single trial ballot, let through {@link #RESET} later, is acknowledged. A ballot whose
+ * ack came too late may still land in Kafka; its voter is told to submit again, and the resubmission carries the same
+ * receipt, which the ballot-server counts once.
  */
 public final class BallotPublisher {
+  private static final Logger LOG = LoggerFactory.getLogger(BallotPublisher.class);
   private final Vertx vertx;
   private final KafkaProducer<String, String> producer;
   private final Admin admin;
@@ -38,6 +54,10 @@ public final class BallotPublisher {
   private final int maxInFlight;
   private final Counter produced;
   private final Counter refused;
+  private final CircuitBreaker breaker;
+  static final Duration ACK_TIMEOUT = Duration.ofSeconds(3);
+  static final Duration RESET = Duration.ofSeconds(5);
+  static final int FAILURES_TO_OPEN = 5;
 
   public BallotPublisher(Vertx vertx, GatewayConfig config, MeterRegistry registry) {
     this.vertx = vertx;
@@ -61,6 +81,13 @@ public final class BallotPublisher {
     this.refused = Counter.builder("votegate.gateway.ballots.refused")
         .description("Ballots refused with 503 (Kafka down or too many in flight)").register(registry);
     registry.gauge("votegate.gateway.ballots.in.flight", inFlight);
+    this.breaker = CircuitBreaker.create("kafka", vertx, new CircuitBreakerOptions()
+            .setMaxFailures(FAILURES_TO_OPEN).setFailuresRollingWindow(10_000)
+            .setTimeout(ACK_TIMEOUT.toMillis()).setResetTimeout(RESET.toMillis()))
+        .openHandler(v -> LOG.warn("Kafka is not acknowledging ballots: each gets 503 at once; a trial in {} s", RESET.toSeconds()))
+        .closeHandler(v -> LOG.info("Kafka acknowledges ballots again"));
+    Gauge.builder("votegate.gateway.kafka.circuit.open", breaker, b -> b.state() == CircuitBreakerState.CLOSED ? 0 : 1)
+        .description("1 while ballots are refused at once because Kafka stopped acknowledging them").register(registry);
   }
 
   /**
@@ -84,13 +111,29 @@ public final class BallotPublisher {
 
   /** Completes with the ballot once Kafka has it, on the calling event loop. */
   public Future<SubmittedBallot> publish(SubmittedBallot ballot) {
-    if (inFlight.incrementAndGet() > maxInFlight) {
-      inFlight.decrementAndGet();
+    if (inFlight.get() >= maxInFlight) {
       refused.increment();
       return Future.failedFuture(Problem.unavailable("Too many ballots in flight; try again shortly.", 1));
     }
+    return breaker.<SubmittedBallot>execute(() -> send(ballot)).recover(failure -> {
+      refused.increment();
+      int retryAfter = (int) RESET.toSeconds();
+      if (failure instanceof OpenCircuitException) {
+        return Future.failedFuture(Problem.unavailable(
+            "The ballot box is not taking ballots right now; submit again shortly.", retryAfter));
+      }
+      if (failure instanceof TimeoutException) {
+        return Future.failedFuture(Problem.unavailable("The ballot box did not confirm your ballot in time. "
+            + "Submit it again: it carries the same receipt and is counted once.", retryAfter));
+      }
+      return Future.failedFuture(Problem.unavailable("The ballot box is unreachable; try again shortly.", retryAfter));
+    });
+  }
+
+  private Future<SubmittedBallot> send(SubmittedBallot ballot) {
     var context = vertx.getOrCreateContext();
     var sent = Promise.<SubmittedBallot>promise();
+    inFlight.incrementAndGet();
     try {
       producer.send(new ProducerRecord<>(Topics.BALLOTS, ballot.state(), ballot.toJson().encode()),
           (metadata, failure) -> context.runOnContext(v -> {
@@ -99,21 +142,23 @@ public final class BallotPublisher {
               produced.increment();
               sent.complete(ballot);
             } else {
-              refused.increment();
-              sent.fail(Problem.unavailable("The ballot box is unreachable; try again shortly.", 5));
+              sent.fail(failure);
             }
           }));
     } catch (RuntimeException e) {
       // max.block.ms=0: no metadata for the topic, or the buffer is full. Nothing was sent.
       inFlight.decrementAndGet();
-      refused.increment();
-      return Future.failedFuture(Problem.unavailable("The ballot box is unreachable; try again shortly.", 5));
+      return Future.failedFuture(e);
     }
     return sent.future();
   }
 
-  /** Ready when the broker answers and knows topic {@code ballots}. */
+  /** Ready when ballots are acknowledged (the circuit is closed), the broker answers and knows topic {@code ballots}. */
   public Future<?> ready() {
+    if (breaker.state() != CircuitBreakerState.CLOSED) {
+      return Future.failedFuture("Kafka stopped acknowledging ballots: they get 503 at once (circuit "
+          + breaker.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")");
+    }
     var answer = Promise.<Void>promise();
     var context = vertx.getOrCreateContext();
     admin.describeTopics(List.of(Topics.BALLOTS)).allTopicNames().whenComplete((topics, failure) ->

@@ -8,18 +8,22 @@ import io.votegate.platform.Problem;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The voting web form: plain HTML that works without JavaScript. Sign in, mark the ballot, get a receipt whose page
- * refreshes itself until the ballot is decided. It calls the same {@link Voting} as the JSON API.
+ * follows the receipt's status stream (or, without JavaScript, refreshes itself) until the ballot is decided. It calls
+ * the same {@link Voting} as the JSON API.
  */
 final class FormPages {
   private final Voting voting;
   private final ReceiptStore receipts;
+  private final ClientAddresses clients;
 
-  FormPages(Voting voting, ReceiptStore receipts) {
+  FormPages(Voting voting, ReceiptStore receipts, ClientAddresses clients) {
     this.voting = voting;
     this.receipts = receipts;
+    this.clients = clients;
   }
 
   void getSignIn(RoutingContext ctx) {
@@ -28,12 +32,15 @@ final class FormPages {
 
   void postSignIn(RoutingContext ctx) {
     var form = ctx.request().formAttributes();
-    try {
-      var session = voting.signIn(form.get("voterId"), form.get("code"));
-      html(ctx, 200, ballotPage(session.token(), session.voter().value(), session.voter().state()));
-    } catch (Problem problem) {
-      html(ctx, problem.status(), signInPage(problem.getMessage()));
-    }
+    voting.signIn(form.get("voterId"), form.get("code"), clients.of(ctx.request()))
+        .onSuccess(session -> html(ctx, 200, ballotPage(session.token(), session.voter().value(), session.voter().state())))
+        .onFailure(e -> {
+          var problem = e instanceof Problem p ? p : Problem.unavailable("Please try again shortly.", 5);
+          if (problem.retryAfterSeconds() != null) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(problem.retryAfterSeconds()));
+          }
+          html(ctx, problem.status(), signInPage(problem.getMessage()));
+        });
   }
 
   void postBallot(RoutingContext ctx) {
@@ -76,25 +83,28 @@ final class FormPages {
           <label>Code <input name=code required autocomplete=off placeholder="ABCDE12345"></label>
           <button type=submit>Get my ballot</button>
         </form>
-        <p class=small>Your voter ID and code are printed on your voter card. Polls: %s.</p>"""
-        .formatted(esc(pollsSummary(election))), false);
+        <p class=small>Your voter ID and code are printed on your voter card.</p>
+        <details><summary>Poll hours by state</summary><ul class=polls>%s</ul></details>"""
+        .formatted(pollHours(election)), null);
   }
 
-  private static String pollsSummary(Election election) {
-    var text = new StringBuilder();
+  /** Each state's window in its own time zone, as its voters read their clocks. */
+  private static String pollHours(Election election) {
+    var list = new StringBuilder();
     for (var state : election.states()) {
-      text.append(text.isEmpty() ? "" : "; ").append(state.name()).append(" until ")
-          .append(state.closes().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)).append(" UTC");
+      list.append("<li><b>").append(esc(state.name())).append("</b>: ").append(esc(state.pollsOpen()))
+          .append(" to ").append(esc(state.pollsClose())).append("</li>");
     }
-    return text.toString().replace("T", " ").replace("Z UTC", " UTC");
+    return list.toString();
   }
 
-  private String ballotPage(String token, String voterId, String state) {
+  private String ballotPage(String token, String voterId, String stateCode) {
     var election = voting.election();
+    var state = election.state(stateCode).orElseThrow();
     var body = new StringBuilder("<form method=post action=\"/ballot\"><input type=hidden name=token value=\"")
         .append(esc(token)).append("\"><p>Ballot for <b>").append(esc(voterId)).append("</b>, ")
-        .append(esc(election.state(state).orElseThrow().name())).append(".</p>");
-    for (Election.Contest contest : election.ballotFor(state)) {
+        .append(esc(state.name())).append(". Polls close ").append(esc(state.pollsClose())).append(".</p>");
+    for (Election.Contest contest : election.ballotFor(stateCode)) {
       var type = contest.maxChoices() == 1 ? "radio" : "checkbox";
       body.append("<fieldset><legend>").append(esc(contest.title())).append(" <span class=small>(")
           .append(contest.maxChoices() == 1 ? "choose one" : "choose up to " + contest.maxChoices())
@@ -107,38 +117,53 @@ final class FormPages {
       body.append("</fieldset>");
     }
     body.append("<button type=submit>Cast my ballot</button></form>");
-    return page(election.name(), body.toString(), false);
+    return page(election.name(), body.toString(), null);
+  }
+
+  /** The outcome's sentence for each status a receipt can reach, so that the page's script can say it in place. */
+  private static final Map<String, String> OUTCOMES = outcomes();
+
+  private static Map<String, String> outcomes() {
+    var texts = new LinkedHashMap<String, String>();
+    texts.put("pending", "Your ballot is in the ballot box and waiting to be counted. This page updates itself.");
+    texts.put("counted", "Your ballot has been counted.");
+    for (var reason : List.of("already_voted", "not_on_roll", "revoked", "polls_closed")) {
+      texts.put("rejected-" + reason, "Your ballot was not counted: " + reason.replace('_', ' ') + ".");
+    }
+    return Map.copyOf(texts);
   }
 
   private String receiptPage(ReceiptStatus status) {
-    var text = switch (status.status()) {
-      case "counted" -> "Your ballot has been counted.";
-      case "rejected" -> "Your ballot was not counted: " + status.reason().replace('_', ' ') + ".";
-      default -> "Your ballot is in the ballot box and waiting to be counted. This page refreshes itself.";
-    };
-    return page("Your receipt", "<p class=" + status.status() + ">" + esc(text) + "</p><p>Receipt <code>"
-        + esc(status.receipt()) + "</code>. Keep it to check your ballot's status later.</p>", !status.isFinal());
+    var outcome = status.status() + (status.reason() == null ? "" : "-" + status.reason());
+    var text = OUTCOMES.getOrDefault(outcome, "Your ballot was not counted: " + status.reason() + ".");
+    var paragraph = new StringBuilder("<p id=status role=status class=").append(status.status());
+    if (!status.isFinal()) {
+      paragraph.append(" data-events=\"/api/v1/receipts/").append(esc(status.receipt())).append("/events\"");
+      OUTCOMES.forEach((key, sentence) -> paragraph.append(" data-").append(key).append("=\"").append(esc(sentence))
+          .append('"'));
+    }
+    paragraph.append('>').append(esc(text)).append("</p>");
+    return page("Your receipt", paragraph + "<p>Receipt <code>" + esc(status.receipt())
+        + "</code>. Keep it to check your ballot's status later.</p>", status.isFinal() ? null : "/assets/receipt.js");
   }
 
   private String messagePage(String title, String text) {
-    return page(title, "<p class=error role=alert>" + esc(text) + "</p><p><a href=\"/\">Start again</a></p>", false);
+    return page(title, "<p class=error role=alert>" + esc(text) + "</p><p><a href=\"/\">Start again</a></p>", null);
   }
 
-  private static String page(String title, String body, boolean refresh) {
+  /**
+   * A page: styles from a file and scripts only from files, so the Content-Security-Policy can forbid anything inline.
+   * A page with a {@code script} follows a status; without JavaScript its {@code noscript} refresh does instead.
+   */
+  private static String page(String title, String body, String script) {
     return """
         <!doctype html><html lang=en><head><meta charset=utf-8>
-        <meta name=viewport content="width=device-width, initial-scale=1"><link rel=icon href="data:,">%s
-        <title>%s</title><style>
-        body{font:17px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
-        h1{font-size:1.6rem;border-bottom:4px solid #1d4ed8;padding-bottom:.3rem}
-        label{display:block;margin:.6rem 0}input[name=voterId],input[name=code]{display:block;font-size:1.1rem;padding:.4rem;width:100%%;box-sizing:border-box}
-        fieldset{border:1px solid #ccc;border-radius:6px;margin:1rem 0;padding:.5rem 1rem}legend{font-weight:600}
-        .choice{padding:.3rem 0}button{font-size:1.1rem;padding:.6rem 1.4rem;background:#1d4ed8;color:#fff;border:0;border-radius:6px;cursor:pointer}
-        .error{background:#fee2e2;border-left:4px solid #b91c1c;padding:.5rem}.counted{background:#dcfce7;border-left:4px solid #15803d;padding:.5rem}
-        .rejected{background:#fee2e2;border-left:4px solid #b91c1c;padding:.5rem}.pending{background:#fef9c3;border-left:4px solid #a16207;padding:.5rem}
-        .small{color:#555;font-size:.85rem}code{word-break:break-all}
-        </style></head><body><h1>%s</h1>%s</body></html>"""
-        .formatted(refresh ? "<meta http-equiv=refresh content=2>" : "", esc(title), esc(title), body);
+        <meta name=viewport content="width=device-width, initial-scale=1"><link rel=icon href="data:,">
+        <link rel=stylesheet href="/assets/votegate.css">%s
+        <title>%s</title></head><body><h1>%s</h1>%s</body></html>"""
+        .formatted(script == null ? ""
+                : "<noscript><meta http-equiv=refresh content=2></noscript><script src=\"" + script + "\" defer></script>",
+            esc(title), esc(title), body);
   }
 
   private static String esc(String text) {
@@ -150,7 +175,6 @@ final class FormPages {
   }
 
   private static void html(RoutingContext ctx, int status, String page) {
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end(page);
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8").end(page);
   }
 }

@@ -3,10 +3,17 @@ package io.votegate.gateway;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CSPHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.XFrameHandler;
 import io.vertx.redis.client.Redis;
 import io.votegate.platform.Http;
 import io.votegate.platform.Metrics;
+
+import java.time.Clock;
 
 /** Serves voters: the web form and the JSON API. One instance per event loop; all share the port. */
 public final class HttpVerticle extends VerticleBase {
@@ -18,34 +25,41 @@ public final class HttpVerticle extends VerticleBase {
   private final FormPages form;
   private final Metrics metrics;
   private final BallotPublisher publisher;
-  private final ReceiptStore receipts;
+  private final RedisLink redis;
   private HttpServer server;
 
-  HttpVerticle(GatewayConfig config, Voting voting, BallotPublisher publisher, Redis redis, Metrics metrics) {
-    var receipts = new ReceiptStore(redis); // this loop's own
+  HttpVerticle(GatewayConfig config, BallotPublisher publisher, Redis redis, Metrics metrics) {
+    var link = new RedisLink(redis); // this loop's own
+    var receipts = new ReceiptStore(link);
+    var voting = new Voting(config, publisher, new RateLimits(link, config.limits()), Clock.systemUTC());
+    var clients = new ClientAddresses(config.trustedProxies());
     this.config = config;
-    this.api = new ApiHandlers(voting, receipts);
-    this.form = new FormPages(voting, receipts);
+    this.api = new ApiHandlers(voting, receipts, clients);
+    this.form = new FormPages(voting, receipts, clients);
     this.metrics = metrics;
     this.publisher = publisher;
-    this.receipts = receipts;
+    this.redis = link;
   }
 
   @Override
   public Future<?> start() {
     var router = Router.router(vertx);
-    router.get("/").handler(form::getSignIn);
+    router.route().handler(STRICT_CSP).handler(XFrameHandler.create(XFrameHandler.DENY))
+        .handler(HttpVerticle::privateByDefault);
+
+    Http.get(router, "/").handler(form::getSignIn);
     router.post("/vote").consumes(FORM).handler(Http.boundedBody()).handler(form::postSignIn);
     router.post("/ballot").consumes(FORM).handler(Http.boundedBody()).handler(form::postBallot);
-    router.get("/receipt/:receipt").handler(form::getReceipt);
+    Http.get(router, "/receipt/:receipt").handler(form::getReceipt);
+    Http.get(router, "/assets/*").handler(HttpVerticle::shared).handler(StaticHandler.create("assets"));
 
-    router.get("/api/v1/election").handler(api::getElection);
+    Http.get(router, "/api/v1/election").handler(api::getElection);
     router.post("/api/v1/sessions").consumes(JSON).handler(Http.boundedBody()).handler(api::postSession);
     router.post("/api/v1/ballots").consumes(JSON).handler(Http.boundedBody()).handler(api::postBallot);
-    router.get("/api/v1/receipts/:receipt").handler(api::getReceipt);
-    router.get("/api/v1/receipts/:receipt/events").handler(api::streamReceipt);
+    Http.get(router, "/api/v1/receipts/:receipt").handler(api::getReceipt);
+    Http.get(router, "/api/v1/receipts/:receipt/events").handler(api::streamReceipt);
 
-    Http.healthRoutes(router, () -> Future.all(publisher.ready(), receipts.ready()));
+    Http.healthRoutes(router, () -> Future.all(publisher.ready(), redis.ping()));
     Http.metricsRoute(router, metrics);
     Http.installErrorMapping(router);
 
@@ -53,6 +67,34 @@ public final class HttpVerticle extends VerticleBase {
         .requestHandler(router)
         .listen(config.httpPort())
         .onSuccess(s -> server = s);
+  }
+
+  /** Pages may load scripts, styles and streams from here and nothing else: nothing inline, no other origin. */
+  private static final CSPHandler STRICT_CSP = CSPHandler.create()
+      .setDirective("default-src", "'none'")
+      .setDirective("script-src", "'self'")
+      .setDirective("style-src", "'self'")
+      .setDirective("img-src", "'self' data:")
+      .setDirective("connect-src", "'self'")
+      .setDirective("form-action", "'self'")
+      .setDirective("frame-ancestors", "'none'")
+      .setDirective("base-uri", "'none'");
+
+  /**
+   * Nothing the gateway answers may be cached or sniffed, or leak its URL (a receipt's) to another site: tokens and
+   * receipts are in its responses. The few public, shared answers (the election, the assets) say otherwise themselves.
+   */
+  private static void privateByDefault(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer");
+    ctx.next();
+  }
+
+  /** The same for every voter, so caches may keep it for an hour. */
+  private static void shared(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=3600");
+    ctx.next();
   }
 
   @Override

@@ -10,7 +10,6 @@ import io.votegate.platform.Service;
 
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -35,7 +34,6 @@ public final class Main {
     var publisher = new BallotPublisher(vertx, config, metrics.registry());
     var redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUri())
         .setMaxPoolSize(32).setMaxPoolWaiting(1024));
-    var voting = new Voting(config, publisher, Clock.systemUTC());
     return vertx.executeBlocking(() -> {
           if (!publisher.warmUp(Duration.ofSeconds(10))) {
             LoggerFactory.getLogger(Main.class).warn("Kafka at {} does not answer yet: ballots get 503 until it does",
@@ -44,7 +42,7 @@ public final class Main {
           return null;
         })
         .compose(warm -> vertx.deployVerticle(new ReceiptFeedVerticle(config.redisUri())))
-        .compose(feed -> vertx.deployVerticle(() -> new HttpVerticle(config, voting, publisher, redis, metrics),
+        .compose(feed -> vertx.deployVerticle(() -> new HttpVerticle(config, publisher, redis, metrics),
                 new DeploymentOptions().setInstances(config.instances()))
             .map(http -> (Service) () -> vertx.undeploy(http)
                 .eventually(() -> vertx.undeploy(feed))

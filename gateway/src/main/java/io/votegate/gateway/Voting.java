@@ -20,6 +20,7 @@ import java.util.UUID;
  * The voter's two acts, independent of how they arrive (JSON API or HTML form): sign in with a voter-card code,
  * and submit a ballot. Everything is checked without a lookup: the code by HMAC, the token by AES-GCM, the
  * ballot against the election definition. Whether the voter is on the roll or has voted is the ballot-server's call.
+ * Guessing is slowed by {@link RateLimits}. One per event loop, as its Redis link is.
  */
 public final class Voting {
   private final Election election;
@@ -27,18 +28,20 @@ public final class Voting {
   private final SessionTokens tokens;
   private final Receipts receipts;
   private final BallotPublisher publisher;
+  private final RateLimits limits;
   private final GatewayConfig config;
   private final Clock clock;
 
   public record SignedIn(String token, VoterId voter, Instant expiresAt) {}
 
-  public Voting(GatewayConfig config, BallotPublisher publisher, Clock clock) {
+  public Voting(GatewayConfig config, BallotPublisher publisher, RateLimits limits, Clock clock) {
     this.config = config;
     this.election = config.election();
     this.codes = new VoterCodes(config.keys().roll());
     this.tokens = new SessionTokens(config.keys().token());
     this.receipts = new Receipts(config.keys().receipt());
     this.publisher = publisher;
+    this.limits = limits;
     this.clock = clock;
   }
 
@@ -46,18 +49,57 @@ public final class Voting {
     return election;
   }
 
-  public SignedIn signIn(String voterIdText, String code) {
-    var voter = VoterId.parse(voterIdText).filter(v -> election.state(v.state())
-        .flatMap(s -> s.county(v.county())).isPresent());
-    // Same answer for an unknown voter ID and a wrong code: no error reveals whether a voter ID exists.
-    if (voter.isEmpty() || !codes.matches(election.id(), voter.get().value(), code)) {
-      throw Problem.of(401, "invalid_credentials", "Invalid credentials",
-          "The voter ID and code do not match. Check both against your voter card.");
-    }
+  /**
+   * Signs a voter in from {@code address}. The limits are read before the code is judged and answer 429 whatever the
+   * code, so a guesser past them learns nothing. If Redis cannot be asked, a right code still signs in (voters are
+   * never locked out by our outage) but a wrong one gets 503: a failure we cannot count must not be free to repeat.
+   */
+  public Future<SignedIn> signIn(String voterIdText, String code, String address) {
+    var wellFormed = VoterId.parse(voterIdText);
+    var voter = wellFormed.filter(v -> election.state(v.state()).flatMap(s -> s.county(v.county())).isPresent());
+    // A well-formed voter ID is counted whether or not it is on the roll: the limit must not reveal which are.
+    var attempt = new RateLimits.SignIn(wellFormed.map(VoterId::value).orElse(null), address);
+    return limits.checkSignIn(attempt).transform(checked -> {
+      if (checked.failed() && isTooMany(checked.cause())) {
+        return Future.failedFuture(checked.cause());
+      }
+      // Same answer for an unknown voter ID and a wrong code: no error reveals whether a voter ID exists.
+      if (voter.isPresent() && codes.matches(election.id(), voter.get().value(), code)) {
+        try {
+          return Future.succeededFuture(session(voter.get()));
+        } catch (Problem problem) {
+          return Future.failedFuture(problem);
+        }
+      }
+      if (checked.failed()) {
+        return Future.failedFuture(UNCOUNTABLE);
+      }
+      return limits.failedSignIn(attempt).transform(counted -> Future.failedFuture(
+          counted.failed() && !isTooMany(counted.cause()) ? UNCOUNTABLE : INVALID_CREDENTIALS));
+    });
+  }
+
+  /** A malformed sign-in counts against its address: refused with {@code malformed}, or 429 once over the limit. */
+  public Future<SignedIn> malformedSignIn(Problem malformed, String address) {
+    return limits.failedSignIn(new RateLimits.SignIn(null, address))
+        .transform(counted -> Future.failedFuture(
+            counted.failed() && isTooMany(counted.cause()) ? counted.cause() : malformed));
+  }
+
+  private static final Problem INVALID_CREDENTIALS = Problem.of(401, "invalid_credentials", "Invalid credentials",
+      "The voter ID and code do not match. Check both against your voter card.");
+  private static final Problem UNCOUNTABLE = Problem.unavailable(
+      "Sign-in attempts cannot be checked right now; try again shortly.", 5);
+
+  private static boolean isTooMany(Throwable failure) {
+    return failure instanceof Problem problem && problem.status() == 429;
+  }
+
+  private SignedIn session(VoterId voter) {
     var now = clock.instant();
-    requirePollsOpen(voter.get().state(), now);
-    var token = tokens.issue(election.id(), voter.get(), now, config.sessionTtl());
-    return new SignedIn(token, voter.get(), now.plus(config.sessionTtl()));
+    requirePollsOpen(voter.state(), now);
+    var token = tokens.issue(election.id(), voter, now, config.sessionTtl());
+    return new SignedIn(token, voter, now.plus(config.sessionTtl()));
   }
 
   /**
@@ -65,11 +107,19 @@ public final class Voting {
    * the voter's (4xx) or Kafka's (503), fails the returned future: callers have one failure path.
    */
   public Future<String> submit(String token, Map<String, List<String>> selections) {
+    SubmittedBallot ballot;
     try {
-      return publisher.publish(validated(token, selections)).map(SubmittedBallot::receipt);
+      ballot = validated(token, selections);
     } catch (Problem problem) {
       return Future.failedFuture(problem);
     }
+    // Past the token's limit: 429. If Redis cannot count, the ballot still goes: it is bounded by its valid token,
+    // and the ballot-server counts one per voter whatever arrives.
+    return limits.submission(ballot.receipt())
+        .transform(counted -> counted.failed() && isTooMany(counted.cause())
+            ? Future.<SubmittedBallot>failedFuture(counted.cause())
+            : publisher.publish(ballot))
+        .map(SubmittedBallot::receipt);
   }
 
   private SubmittedBallot validated(String token, Map<String, List<String>> selections) {
@@ -104,7 +154,7 @@ public final class Voting {
     var window = election.state(state).orElseThrow();
     if (!window.pollsOpenAt(now)) {
       throw Problem.of(403, "polls_closed", "Polls closed",
-          "Polls in " + window.name() + " are open from " + window.opens() + " to " + window.closes() + ".");
+          "Polls in " + window.name() + " are open from " + window.pollsOpen() + " to " + window.pollsClose() + ".");
     }
   }
 }

@@ -153,7 +153,9 @@ class GatewayApiTest {
     var receipt = client.send("GET", location, null, null, null);
     assertEquals(200, receipt.statusCode());
     assertTrue(receipt.body().contains("waiting to be counted"));
-    assertTrue(receipt.body().contains("http-equiv=refresh"), "a pending receipt page refreshes itself");
+    assertTrue(receipt.body().contains("<noscript><meta http-equiv=refresh"), "without JavaScript it refreshes itself");
+    assertTrue(receipt.body().contains("data-events=\"/api/v1/receipts/"), "with it, it follows the receipt's stream");
+    assertTrue(receipt.body().contains("<script src=\"/assets/receipt.js\" defer></script>"));
     var published = ballotsOnTopic();
     var last = new JsonObject(published.get(published.size() - 1).value());
     assertEquals(location.substring("/receipt/".length()), last.getString("receipt"));
@@ -164,6 +166,94 @@ class GatewayApiTest {
         "token=" + token + "&c.president=dem&c.president=rep");
     assertEquals(400, overvote.statusCode());
     assertTrue(overvote.body().contains("not accepted"));
+  }
+
+  @Test
+  void pollHoursAreShownInEachStatesOwnTimeZone() throws Exception {
+    var page = client.send("GET", "/", null, null, null).body();
+    assertTrue(page.matches("(?s).*<b>Delaware</b>: \\w+day, \\w+ \\d+, \\d+:\\d\\d [AP]M E[SD]T to .*"), page);
+    assertTrue(page.matches("(?s).*<b>Hawaii</b>: \\w+day, \\w+ \\d+, \\d+:\\d\\d [AP]M HST to .*"), page);
+    assertFalse(page.contains("Z U"), "no date pattern's letters printed as text");
+  }
+
+  // --- what every response carries -------------------------------------------------------------------------------
+
+  @Test
+  void everyResponseCarriesTheSecurityHeaders() throws Exception {
+    var token = token(VOTER_DE);
+    var ballot = client.send("POST", "/api/v1/ballots", token, "application/json", "{\"selections\":{}}");
+    var receipt = new JsonObject(ballot.body()).getString("receipt");
+    ballotsBefore = publishedCount();
+    for (var response : List.of(
+        client.send("GET", "/", null, null, null),
+        client.send("POST", "/api/v1/sessions", null, "application/json",
+            "{\"voterId\":\"" + VOTER_RI + "\",\"code\":\"" + new VoterCodes(KEYS.roll()).codeFor("demo", VOTER_RI) + "\"}"),
+        ballot,
+        client.send("GET", "/api/v1/receipts/" + receipt, null, null, null),
+        client.send("GET", "/receipt/" + receipt, null, null, null),
+        client.send("GET", "/api/v1/nothing-here", null, null, null))) {
+      var headers = response.headers();
+      var where = response.request().method() + " " + response.request().uri() + " " + response.statusCode();
+      var csp = headers.firstValue("Content-Security-Policy").orElse("");
+      assertTrue(csp.contains("default-src 'none'") && csp.contains("script-src 'self'")
+          && csp.contains("style-src 'self'") && csp.contains("frame-ancestors 'none'"), where + ": " + csp);
+      assertFalse(csp.contains("unsafe-inline"), where);
+      assertEquals("nosniff", headers.firstValue("X-Content-Type-Options").orElse(""), where);
+      assertEquals("DENY", headers.firstValue("X-Frame-Options").orElse(""), where);
+      assertEquals("no-referrer", headers.firstValue("Referrer-Policy").orElse(""), where);
+      assertEquals("no-store", headers.firstValue("Cache-Control").orElse(""), where + ": tokens and receipts are private");
+    }
+  }
+
+  @Test
+  void pagesHaveNothingInlineForTheirPolicyToForbid() throws Exception {
+    var page = client.send("GET", "/", null, null, null).body();
+    assertFalse(page.contains("<style"), page);
+    assertFalse(page.contains("<script>"), page);
+    assertFalse(page.contains(" style="), page);
+    var css = client.send("GET", "/assets/votegate.css", null, null, null);
+    assertEquals(200, css.statusCode());
+    assertTrue(css.headers().firstValue("content-type").orElse("").startsWith("text/css"));
+    assertTrue(css.headers().firstValue("cache-control").orElse("").contains("max-age"),
+        "assets are shared: " + css.headers().map());
+    var script = client.send("GET", "/assets/receipt.js", null, null, null);
+    assertEquals(200, script.statusCode());
+    assertTrue(script.body().contains("EventSource"));
+    assertProblem(404, "not_found", client.send("GET", "/assets/../../etc/passwd", null, null, null));
+  }
+
+  @Test
+  void headWorksWhereGetDoes() throws Exception {
+    var token = token(VOTER_DE);
+    var receipt = new JsonObject(client.send("POST", "/api/v1/ballots", token, "application/json",
+        "{\"selections\":{}}").body()).getString("receipt");
+    ballotsBefore = publishedCount();
+    for (var path : List.of("/", "/api/v1/election", "/api/v1/receipts/" + receipt, "/api/v1/receipts/" + receipt + "/events",
+        "/receipt/" + receipt, "/assets/votegate.css", "/health/live", "/health/ready", "/metrics")) {
+      var head = rawHead(path);
+      assertTrue(head.startsWith("HTTP/1.1 200 "), "HEAD " + path + ": " + head);
+      // Vert.x's StaticHandler leaves out the type on HEAD; our own handlers keep every header GET has.
+      assertTrue(path.startsWith("/assets/") || head.toLowerCase(java.util.Locale.ROOT).contains("\r\ncontent-type: "),
+          "HEAD " + path + ": " + head);
+      assertTrue(head.endsWith("\r\n\r\n"), "HEAD " + path + " sent a body: " + head);
+    }
+  }
+
+  /** What the server sends for a HEAD, read off the socket: an HTTP client would hide a body sent by mistake. */
+  private static String rawHead(String path) throws Exception {
+    var uri = java.net.URI.create(base);
+    try (var socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write(("HEAD " + path + " HTTP/1.1\r\nHost: votegate\r\nConnection: close\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      var answer = new java.io.ByteArrayOutputStream();
+      try {
+        socket.getInputStream().transferTo(answer);
+      } catch (java.net.SocketTimeoutException keptOpen) {
+        // a stream's HEAD is answered, then the connection may linger: what came is the answer
+      }
+      return answer.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
   }
 
   // --- bad input: a clear problem+json error, and nothing written -------------------------------------------------

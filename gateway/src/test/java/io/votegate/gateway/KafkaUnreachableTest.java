@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** With no Kafka to take ballots, the gateway says so: 503 with Retry-After, and not ready. */
+/**
+ * With no Kafka to take ballots, the gateway says so: 503 with Retry-After, and not ready. After a few failures the
+ * circuit opens and ballots are refused at once, without asking Kafka (its recovery: KafkaOutageTest in standalone/).
+ */
 class KafkaUnreachableTest {
   private static final String ROLL = Keys.generate();
   private static Infra infra;
@@ -64,5 +67,25 @@ class KafkaUnreachableTest {
 
     assertEquals(503, client.get("/health/ready").statusCode());
     assertEquals(200, client.get("/health/live").statusCode());
+  }
+
+  @Test
+  void afterAFewFailuresTheCircuitOpensAndBallotsAreRefusedWithoutAskingKafka() throws Exception {
+    var client = new VoterClient(base);
+    var voter = "DE10001-00000006";
+    var code = new VoterCodes(Keys.fromBase64(ROLL, Keys.generate(), Keys.generate()).roll()).codeFor("demo", voter);
+    for (int i = 0; i < BallotPublisher.FAILURES_TO_OPEN; i++) {
+      var token = client.signIn(voter, code).getString("token");
+      assertEquals(503, client.postJson("/api/v1/ballots", token, "{\"selections\":{}}").statusCode());
+    }
+    var token = client.signIn(voter, code).getString("token");
+    var refused = client.postJson("/api/v1/ballots", token, "{\"selections\":{}}");
+    assertEquals(503, refused.statusCode());
+    assertTrue(new JsonObject(refused.body()).getString("detail").contains("not taking ballots"), refused.body());
+    assertEquals(String.valueOf(BallotPublisher.RESET.toSeconds()), refused.headers().firstValue("retry-after").orElse(""));
+    var ready = client.get("/health/ready");
+    assertEquals(503, ready.statusCode());
+    assertTrue(ready.body().contains("circuit open"), ready.body());
+    assertTrue(client.get("/metrics").body().contains("votegate_gateway_kafka_circuit_open 1.0"));
   }
 }

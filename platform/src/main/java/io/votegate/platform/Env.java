@@ -94,6 +94,12 @@ public final class Env {
     }
   }
 
+  /** {@code values} read from {@code name}, each of which must pass {@code valid}: else a problem naming it. */
+  public <T> List<T> check(String name, List<T> values, java.util.function.Predicate<T> valid, String expected) {
+    values.stream().filter(valid.negate()).forEach(v -> problems.add(name + " must be " + expected + ", not '" + v + "'"));
+    return values;
+  }
+
   private <T> T parse(String name, T fallback, Function<String, T> parser, String expected) {
     var text = string(name, null);
     if (text == null) {

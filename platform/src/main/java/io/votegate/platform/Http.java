@@ -3,7 +3,9 @@ package io.votegate.platform;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -76,16 +78,21 @@ public final class Http {
     };
   }
 
+  /** A route for GET and for HEAD: whatever can be read can be asked about without its body. */
+  public static Route get(Router router, String path) {
+    return router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
+  }
+
   /** {@code /health/live} says the process is up; {@code /health/ready} asks the service's dependencies. */
   public static void healthRoutes(Router router, Supplier<Future<?>> readiness) {
-    router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
-    router.get("/health/ready").handler(ctx -> readiness.get()
+    get(router, "/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
+    get(router, "/health/ready").handler(ctx -> readiness.get()
         .onSuccess(ok -> json(ctx, 200, new JsonObject().put("status", "ready")))
         .onFailure(e -> json(ctx, 503, new JsonObject().put("status", "not_ready").put("reason", String.valueOf(e.getMessage())))));
   }
 
   public static void metricsRoute(Router router, Metrics metrics) {
-    router.get("/metrics").handler(metricsHandler(metrics));
+    get(router, "/metrics").handler(metricsHandler(metrics));
   }
 
   private static Handler<RoutingContext> metricsHandler(Metrics metrics) {
