@@ -18,7 +18,7 @@ import java.util.Map;
  * Non-blocking HTTP to a gateway and a tally, as voters and newsrooms use them: one keep-alive connection pool per
  * load generator, every call a future of the whole reply. The load generator is never the bottleneck it measures.
  */
-final class VotegateHttp {
+public final class VotegateHttp {
   private static final long TIMEOUT_MS = 30_000;
 
   /** A whole reply: status, body and the Retry-After a 429 or 503 carries (seconds; 1 if it carries none). */
@@ -41,6 +41,7 @@ final class VotegateHttp {
 
   private final Vertx vertx;
   private final io.vertx.core.Context context;
+  private long addresses;
   private final HttpClientAgent client;
   private HttpClientAgent streams;
 
@@ -126,10 +127,20 @@ final class VotegateHttp {
     var options = new RequestOptions().setMethod(method).setHost(base.getHost()).setPort(port(base))
         .setURI(path).setTimeout(TIMEOUT_MS);
     headers.forEach(options::putHeader);
+    options.putHeader("X-Forwarded-For", clientAddress(addresses++));
     return client.request(options)
         .compose(request -> body == null ? request.send() : request.send(body))
         .compose(response -> response.body().map(b -> new Reply(response.statusCode(), b,
             retryAfter(response.getHeader("Retry-After")))));
+  }
+
+  /**
+   * The {@code n}-th of 2^24 synthetic client addresses. A load generator speaks for many voters' devices; a gateway
+   * that trusts it as a proxy (as {@code ./votegate up} trusts this machine) then keeps each device's rate limits
+   * apart, as it would for real voters, instead of counting every voter's failures against one address.
+   */
+  public static String clientAddress(long n) {
+    return "10." + ((n >> 16) & 0xff) + "." + ((n >> 8) & 0xff) + "." + (n & 0xff);
   }
 
   static String ballotJson(Map<String, List<String>> selections) {

@@ -83,7 +83,9 @@ final class LocalStack implements AutoCloseable {
     env.putAll(Map.of(
         "VOTEGATE_GATEWAY_PORT", String.valueOf(settings.gatewayPort()),
         "VOTEGATE_TALLY_PORT", String.valueOf(settings.tallyPort()),
-        "VOTEGATE_BALLOT_SERVER_PORT", String.valueOf(settings.ballotServerPort())));
+        "VOTEGATE_BALLOT_SERVER_PORT", String.valueOf(settings.ballotServerPort()),
+        // Load generators on this machine speak for many voters' devices with X-Forwarded-For (see the README).
+        "VOTEGATE_TRUSTED_PROXIES", "127.0.0.1,::1"));
 
     metrics = Metrics.create();
     vertx = metrics.vertx();

@@ -3,12 +3,10 @@ package io.votegate.standalone;
 import io.votegate.loadtest.Report;
 import io.votegate.testkit.Infra;
 import io.votegate.testkit.VoterClient;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +38,8 @@ class BrokerRestartTest {
   @Test
   void aBrokerRestartMidStreamLosesNothingAndCountsNothingTwice() throws Exception {
     var dir = Files.createTempDirectory("votegate-kafka");
-    String bootstrap;
-    try (var formatted = KafkaNode.start(dir)) { // formats the log, creates the topics, keeps the ports
-      bootstrap = formatted.bootstrap();
-    }
-    broker = startBroker(dir, bootstrap);
+    var bootstrap = BrokerProcess.prepare(dir);
+    broker = BrokerProcess.start(dir, bootstrap);
     infra = new Infra().withPostgres().withRedis();
     services = new ServicesOnInfra(infra, bootstrap, "demo", 1.0, Map.of())
         .startBallotServer().startTally().startGateway();
@@ -56,7 +51,7 @@ class BrokerRestartTest {
     }
     broker.destroy(); // SIGTERM: a graceful broker restart, as a rolling upgrade does
     assertTrue(broker.waitFor(60, TimeUnit.SECONDS));
-    broker = startBroker(dir, bootstrap);
+    broker = BrokerProcess.start(dir, bootstrap);
 
     Report report;
     try {
@@ -66,34 +61,5 @@ class BrokerRestartTest {
     }
     assertTrue(report.ok(), services.output());
     assertEquals(10_000, infra.queryLong("SELECT count(*) FROM ballot_box"));
-  }
-
-  private static Process startBroker(Path dir, String bootstrap) throws Exception {
-    var process = new ProcessBuilder("java", "-cp", System.getProperty("java.class.path"), "kafka.Kafka",
-        dir.resolve("server.properties").toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("broker.log").toFile()).start();
-    var deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    try (var admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", 2_000,
-        "default.api.timeout.ms", 3_000))) {
-      while (System.nanoTime() < deadline) {
-        assertTrue(process.isAlive(), () -> "the broker exited: " + read(dir.resolve("broker.log")));
-        try {
-          admin.describeTopics(java.util.List.of("ballots")).allTopicNames().get(3, TimeUnit.SECONDS);
-          return process;
-        } catch (Exception notYet) {
-          Thread.sleep(200);
-        }
-      }
-    }
-    fail("the broker did not start within 2 minutes: " + read(dir.resolve("broker.log")));
-    return null;
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (Exception e) {
-      return e.toString();
-    }
   }
 }

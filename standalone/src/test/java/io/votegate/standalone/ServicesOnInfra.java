@@ -57,7 +57,8 @@ final class ServicesOnInfra implements AutoCloseable {
         "VOTEGATE_TALLY_PORT", String.valueOf(Infra.freePort()),
         "VOTEGATE_BALLOT_SERVER_PORT", String.valueOf(Infra.freePort()),
         "VOTEGATE_PG_PORT", String.valueOf(infra.postgresPort()), "VOTEGATE_PG_DATABASE", "postgres",
-        "VOTEGATE_PG_USER", "postgres"));
+        "VOTEGATE_PG_USER", "postgres",
+        "VOTEGATE_TRUSTED_PROXIES", "127.0.0.1,::1")); // as ./votegate up: the simulation speaks for many devices
     env.putAll(extra);
   }
 

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import io.votegate.loadtest.CardFeed;
+import io.votegate.loadtest.VotegateHttp;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +61,9 @@ public final class Votegate {
   }
 
   public static HttpProtocolBuilder gatewayProtocol() {
+    // Each virtual voter speaks from a device of its own (see VotegateHttp.clientAddress).
     return http.baseUrl(gateway()).acceptHeader("application/json").contentTypeHeader("application/json").disableCaching()
+        .header("X-Forwarded-For", session -> VotegateHttp.clientAddress(session.userId()))
         .shareConnections().warmUp(gateway() + "/health/live");
   }
 
