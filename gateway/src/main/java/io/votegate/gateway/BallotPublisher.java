@@ -3,6 +3,7 @@ package io.votegate.gateway;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -53,7 +54,8 @@ public final class BallotPublisher {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final int maxInFlight;
   private final Counter produced;
-  private final Counter refused;
+  private final MeterRegistry registry;
+  private final Timer acks;
   private final CircuitBreaker breaker;
   static final Duration ACK_TIMEOUT = Duration.ofSeconds(3);
   static final Duration RESET = Duration.ofSeconds(5);
@@ -78,8 +80,9 @@ public final class BallotPublisher {
     this.maxInFlight = config.maxInFlight();
     this.produced = Counter.builder("votegate.gateway.ballots.produced")
         .description("Ballots acknowledged by Kafka").register(registry);
-    this.refused = Counter.builder("votegate.gateway.ballots.refused")
-        .description("Ballots refused with 503 (Kafka down or too many in flight)").register(registry);
+    this.registry = registry;
+    this.acks = Timer.builder("votegate.gateway.kafka.ack")
+        .description("From a ballot's send to Kafka's acknowledgement (or failure)").register(registry);
     registry.gauge("votegate.gateway.ballots.in.flight", inFlight);
     this.breaker = CircuitBreaker.create("kafka", vertx, new CircuitBreakerOptions()
             .setMaxFailures(FAILURES_TO_OPEN).setFailuresRollingWindow(10_000)
@@ -112,20 +115,22 @@ public final class BallotPublisher {
   /** Completes with the ballot once Kafka has it, on the calling event loop. */
   public Future<SubmittedBallot> publish(SubmittedBallot ballot) {
     if (inFlight.get() >= maxInFlight) {
-      refused.increment();
+      refused("in_flight");
       return Future.failedFuture(Problem.unavailable("Too many ballots in flight; try again shortly.", 1));
     }
     return breaker.<SubmittedBallot>execute(() -> send(ballot)).recover(failure -> {
-      refused.increment();
       int retryAfter = (int) RESET.toSeconds();
       if (failure instanceof OpenCircuitException) {
+        refused("circuit_open");
         return Future.failedFuture(Problem.unavailable(
             "The ballot box is not taking ballots right now; submit again shortly.", retryAfter));
       }
       if (failure instanceof TimeoutException) {
+        refused("ack_timeout");
         return Future.failedFuture(Problem.unavailable("The ballot box did not confirm your ballot in time. "
             + "Submit it again: it carries the same receipt and is counted once.", retryAfter));
       }
+      refused("kafka_error");
       return Future.failedFuture(Problem.unavailable("The ballot box is unreachable; try again shortly.", retryAfter));
     });
   }
@@ -134,9 +139,11 @@ public final class BallotPublisher {
     var context = vertx.getOrCreateContext();
     var sent = Promise.<SubmittedBallot>promise();
     inFlight.incrementAndGet();
+    long sentAt = System.nanoTime();
     try {
       producer.send(new ProducerRecord<>(Topics.BALLOTS, ballot.state(), ballot.toJson().encode()),
           (metadata, failure) -> context.runOnContext(v -> {
+            acks.record(System.nanoTime() - sentAt, java.util.concurrent.TimeUnit.NANOSECONDS);
             inFlight.decrementAndGet();
             if (failure == null) {
               produced.increment();
@@ -151,6 +158,10 @@ public final class BallotPublisher {
       return Future.failedFuture(e);
     }
     return sent.future();
+  }
+
+  private void refused(String cause) {
+    registry.counter("votegate.gateway.ballots.refused", "cause", cause).increment();
   }
 
   /** Ready when ballots are acknowledged (the circuit is closed), the broker answers and knows topic {@code ballots}. */

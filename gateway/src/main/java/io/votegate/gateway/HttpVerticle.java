@@ -31,7 +31,8 @@ public final class HttpVerticle extends VerticleBase {
   HttpVerticle(GatewayConfig config, BallotPublisher publisher, Redis redis, Metrics metrics) {
     var link = new RedisLink(redis); // this loop's own
     var receipts = new ReceiptStore(link);
-    var voting = new Voting(config, publisher, new RateLimits(link, config.limits()), Clock.systemUTC());
+    var limits = new RateLimits(link, config.limits(), metrics.registry());
+    var voting = new Voting(config, publisher, limits, metrics.registry(), Clock.systemUTC());
     var clients = new ClientAddresses(config.trustedProxies());
     this.config = config;
     this.api = new ApiHandlers(voting, receipts, clients);

@@ -1,5 +1,6 @@
 package io.votegate.gateway;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -14,32 +15,38 @@ import java.util.List;
  * counting and expiry of a key are one atomic step on the loop's pipelined {@link RedisLink}.
  */
 final class RateLimits {
-  /** The longest wait among the keys that have reached their limit, in ms; 0 if none has. */
+  /** The longest wait among the keys that have reached their limit, in ms (0 if none has), and that key's number. */
   private static final String PEEK = """
-      local wait = 0
+      local wait, which = 0, 0
       for i, key in ipairs(KEYS) do
         if tonumber(redis.call('GET', key) or '0') >= tonumber(ARGV[i]) then
-          wait = math.max(wait, redis.call('PTTL', key))
+          local ttl = redis.call('PTTL', key)
+          if ttl > wait then wait, which = ttl, i end
         end
       end
-      return wait""";
+      return {wait, which}""";
 
   /** Counts one event on every key (ARGV: limit, window in ms, per key); returns as PEEK does, after counting. */
   private static final String HIT = """
-      local wait = 0
+      local wait, which = 0, 0
       for i, key in ipairs(KEYS) do
         local count = redis.call('INCR', key)
         if count == 1 then redis.call('PEXPIRE', key, ARGV[2 * i]) end
-        if count > tonumber(ARGV[2 * i - 1]) then wait = math.max(wait, redis.call('PTTL', key)) end
+        if count > tonumber(ARGV[2 * i - 1]) then
+          local ttl = redis.call('PTTL', key)
+          if ttl > wait then wait, which = ttl, i end
+        end
       end
-      return wait""";
+      return {wait, which}""";
 
   private final RedisLink redis;
   private final GatewayConfig.Limits limits;
+  private final MeterRegistry registry;
 
-  RateLimits(RedisLink redis, GatewayConfig.Limits limits) {
+  RateLimits(RedisLink redis, GatewayConfig.Limits limits, MeterRegistry registry) {
     this.redis = redis;
     this.limits = limits;
+    this.registry = registry;
   }
 
   /** The counters one sign-in is judged by: its voter ID's (if it can be one) and its client address's. */
@@ -54,7 +61,7 @@ final class RateLimits {
     var script = Request.cmd(Command.EVAL).arg(PEEK).arg(keys.size());
     keys.forEach(k -> script.arg(k.name()));
     keys.forEach(k -> script.arg(k.limit().max()));
-    return wait(script);
+    return wait(script, keys);
   }
 
   /** Counts a failed sign-in against its voter ID and address; fails with 429 if that used up a limit. */
@@ -64,17 +71,18 @@ final class RateLimits {
 
   /** Counts one ballot submitted with a session (named by its receipt); fails with 429 past the token's limit. */
   Future<Void> submission(String receipt) {
-    return hit(List.of(new Key("vg:limit:token:" + receipt, limits.ballotsPerToken())));
+    return hit(List.of(new Key("token", "vg:limit:token:" + receipt, limits.ballotsPerToken())));
   }
 
-  private record Key(String name, GatewayConfig.Limit limit) {}
+  /** A counter in Redis: {@code kind} names its limit in the metrics. */
+  private record Key(String kind, String name, GatewayConfig.Limit limit) {}
 
   private List<Key> signInKeys(SignIn attempt) {
     var keys = new ArrayList<Key>(2);
     if (attempt.voterId() != null) {
-      keys.add(new Key("vg:limit:voter:" + attempt.voterId(), limits.failuresPerVoter()));
+      keys.add(new Key("voter", "vg:limit:voter:" + attempt.voterId(), limits.failuresPerVoter()));
     }
-    keys.add(new Key("vg:limit:address:" + attempt.address(), limits.failuresPerAddress()));
+    keys.add(new Key("address", "vg:limit:address:" + attempt.address(), limits.failuresPerAddress()));
     return keys;
   }
 
@@ -82,13 +90,17 @@ final class RateLimits {
     var script = Request.cmd(Command.EVAL).arg(HIT).arg(keys.size());
     keys.forEach(k -> script.arg(k.name()));
     keys.forEach(k -> script.arg(k.limit().max()).arg(k.limit().window().toMillis()));
-    return wait(script);
+    return wait(script, keys);
   }
 
-  private Future<Void> wait(Request script) {
+  private Future<Void> wait(Request script, List<Key> keys) {
     return redis.send(script).compose(answer -> {
-      long waitMs = answer.toLong();
-      return waitMs <= 0 ? Future.succeededFuture() : Future.failedFuture(tooMany(waitMs));
+      long waitMs = answer.get(0).toLong();
+      if (waitMs <= 0) {
+        return Future.succeededFuture();
+      }
+      registry.counter("votegate.gateway.limited", "limit", keys.get(answer.get(1).toInteger() - 1).kind()).increment();
+      return Future.failedFuture(tooMany(waitMs));
     });
   }
 

@@ -1,5 +1,7 @@
 package io.votegate.gateway;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.votegate.model.Election;
@@ -29,12 +31,15 @@ public final class Voting {
   private final Receipts receipts;
   private final BallotPublisher publisher;
   private final RateLimits limits;
+  private final Counter uncountable;
+  private final Counter wrongCodes;
+  private final Counter malformedSignIns;
   private final GatewayConfig config;
   private final Clock clock;
 
   public record SignedIn(String token, VoterId voter, Instant expiresAt) {}
 
-  public Voting(GatewayConfig config, BallotPublisher publisher, RateLimits limits, Clock clock) {
+  public Voting(GatewayConfig config, BallotPublisher publisher, RateLimits limits, MeterRegistry registry, Clock clock) {
     this.config = config;
     this.election = config.election();
     this.codes = new VoterCodes(config.keys().roll());
@@ -42,6 +47,12 @@ public final class Voting {
     this.receipts = new Receipts(config.keys().receipt());
     this.publisher = publisher;
     this.limits = limits;
+    this.uncountable = Counter.builder("votegate.gateway.unavailable").tag("cause", "rate_limits_unreachable")
+        .description("Sign-ins refused with 503: a wrong code whose failure Redis could not count").register(registry);
+    this.wrongCodes = Counter.builder("votegate.gateway.signin.failures").tag("kind", "invalid_credentials")
+        .description("Sign-ins refused for a wrong code or unknown voter ID, or for a malformed request").register(registry);
+    this.malformedSignIns = Counter.builder("votegate.gateway.signin.failures").tag("kind", "malformed")
+        .description("Sign-ins refused for a wrong code or unknown voter ID, or for a malformed request").register(registry);
     this.clock = clock;
   }
 
@@ -71,25 +82,36 @@ public final class Voting {
           return Future.failedFuture(problem);
         }
       }
-      if (checked.failed()) {
-        return Future.failedFuture(UNCOUNTABLE);
-      }
-      return limits.failedSignIn(attempt).transform(counted -> Future.failedFuture(
-          counted.failed() && !isTooMany(counted.cause()) ? UNCOUNTABLE : INVALID_CREDENTIALS));
+      return checked.failed()
+          ? uncountable()
+          : limits.failedSignIn(attempt).transform(counted -> counted.failed() && !isTooMany(counted.cause())
+              ? uncountable()
+              : failed(wrongCodes, INVALID_CREDENTIALS));
     });
   }
 
   /** A malformed sign-in counts against its address: refused with {@code malformed}, or 429 once over the limit. */
   public Future<SignedIn> malformedSignIn(Problem malformed, String address) {
     return limits.failedSignIn(new RateLimits.SignIn(null, address))
-        .transform(counted -> Future.failedFuture(
-            counted.failed() && isTooMany(counted.cause()) ? counted.cause() : malformed));
+        .transform(counted -> counted.failed() && isTooMany(counted.cause())
+            ? Future.failedFuture(counted.cause())
+            : failed(malformedSignIns, malformed));
   }
 
   private static final Problem INVALID_CREDENTIALS = Problem.of(401, "invalid_credentials", "Invalid credentials",
       "The voter ID and code do not match. Check both against your voter card.");
   private static final Problem UNCOUNTABLE = Problem.unavailable(
       "Sign-in attempts cannot be checked right now; try again shortly.", 5);
+
+  private static <T> Future<T> failed(Counter counter, Problem problem) {
+    counter.increment();
+    return Future.failedFuture(problem);
+  }
+
+  private <T> Future<T> uncountable() {
+    uncountable.increment();
+    return Future.failedFuture(UNCOUNTABLE);
+  }
 
   private static boolean isTooMany(Throwable failure) {
     return failure instanceof Problem problem && problem.status() == 429;

@@ -86,6 +86,9 @@ class KafkaUnreachableTest {
     var ready = client.get("/health/ready");
     assertEquals(503, ready.statusCode());
     assertTrue(ready.body().contains("circuit open"), ready.body());
-    assertTrue(client.get("/metrics").body().contains("votegate_gateway_kafka_circuit_open 1.0"));
+    var metrics = client.get("/metrics").body();
+    assertTrue(metrics.contains("votegate_gateway_kafka_circuit_open 1.0"), metrics);
+    // Refused by the open circuit: these ballots never reached the producer.
+    assertTrue(metrics.matches("(?s).*votegate_gateway_ballots_refused_total\\{cause=\"circuit_open\"[^}]*\\} [1-9].*"), metrics);
   }
 }

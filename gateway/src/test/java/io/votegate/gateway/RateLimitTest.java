@@ -113,6 +113,9 @@ class RateLimitTest {
     assertTooMany(client.send("POST", "/api/v1/sessions", null, "application/json", "{\"voterId\":",
         "X-Forwarded-For", address));
     assertEquals(201, signIn("RI44007-00000300", code("RI44007-00000300"), newAddress()).statusCode());
+    var metrics = client.get("/metrics").body();
+    assertTrue(metrics.matches("(?s).*votegate_gateway_limited_total\\{limit=\"address\"[^}]*\\} [1-9].*"), metrics);
+    assertTrue(metrics.matches("(?s).*votegate_gateway_signin_failures_total\\{kind=\"malformed\"[^}]*\\} [1-9].*"), metrics);
   }
 
   @Test
