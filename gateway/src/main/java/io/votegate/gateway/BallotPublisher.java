@@ -86,7 +86,9 @@ public final class BallotPublisher {
     registry.gauge("votegate.gateway.ballots.in.flight", inFlight);
     this.breaker = CircuitBreaker.create("kafka", vertx, new CircuitBreakerOptions()
             .setMaxFailures(FAILURES_TO_OPEN).setFailuresRollingWindow(10_000)
-            .setTimeout(ACK_TIMEOUT.toMillis()).setResetTimeout(RESET.toMillis()))
+            .setTimeout(ACK_TIMEOUT.toMillis()).setResetTimeout(RESET.toMillis())
+            // Its event-bus notifications keep statistics for every call: our own metrics say what we need.
+            .setNotificationAddress(null))
         .openHandler(v -> LOG.warn("Kafka is not acknowledging ballots: each gets 503 at once; a trial in {} s", RESET.toSeconds()))
         .closeHandler(v -> LOG.info("Kafka acknowledges ballots again"));
     Gauge.builder("votegate.gateway.kafka.circuit.open", breaker, b -> b.state() == CircuitBreakerState.CLOSED ? 0 : 1)

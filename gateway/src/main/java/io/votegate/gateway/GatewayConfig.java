@@ -25,12 +25,14 @@ public record GatewayConfig(
   /** At most {@code max} events per key in a window of {@code window}, counted from the key's first event. */
   public record Limit(int max, Duration window) {}
 
-  /** API.md's rate limits: failed sign-ins per voter ID and per client address, ballot submissions per token. */
+  /**
+   * API.md's rate limits: failed sign-ins per voter ID and per client address (in Redis), ballot submissions per
+   * token (in each event loop's memory, so its window is short).
+   */
   public record Limits(Limit failuresPerVoter, Limit failuresPerAddress, Limit ballotsPerToken) {}
 
   public static GatewayConfig fromEnv(Map<String, String> vars) {
     var env = new Env(vars);
-    var sessionTtl = env.duration("VOTEGATE_SESSION_TTL", Duration.ofMinutes(30));
     return env.validated(new GatewayConfig(
         env.port("VOTEGATE_GATEWAY_PORT", 8080),
         env.positive("VOTEGATE_GATEWAY_INSTANCES", Runtime.getRuntime().availableProcessors()),
@@ -38,15 +40,15 @@ public record GatewayConfig(
         env.string("VOTEGATE_REDIS_URI", "redis://localhost:6379"),
         env.election(),
         env.keys(),
-        sessionTtl,
+        env.duration("VOTEGATE_SESSION_TTL", Duration.ofMinutes(30)),
         env.positive("VOTEGATE_GATEWAY_MAX_IN_FLIGHT", 10_000),
         new Limits(
             new Limit(env.positive("VOTEGATE_SIGNIN_FAILURES_PER_VOTER", 10),
                 env.duration("VOTEGATE_SIGNIN_FAILURES_PER_VOTER_WINDOW", Duration.ofMinutes(15))),
             new Limit(env.positive("VOTEGATE_SIGNIN_FAILURES_PER_ADDRESS", 100),
                 env.duration("VOTEGATE_SIGNIN_FAILURES_PER_ADDRESS_WINDOW", Duration.ofMinutes(1))),
-            // A token lives for the session, so its submissions are counted over the session's lifetime.
-            new Limit(env.positive("VOTEGATE_BALLOTS_PER_TOKEN", 20), sessionTtl)),
+            new Limit(env.positive("VOTEGATE_BALLOTS_PER_TOKEN", 10),
+                env.duration("VOTEGATE_BALLOTS_PER_TOKEN_WINDOW", Duration.ofSeconds(10)))),
         env.check("VOTEGATE_TRUSTED_PROXIES", Arrays.stream(env.string("VOTEGATE_TRUSTED_PROXIES", "").split(","))
             .map(String::trim).filter(s -> !s.isEmpty()).toList(), ClientAddresses::validProxy,
             "a comma-separated list of IP addresses or CIDR blocks such as 10.0.0.0/8")));

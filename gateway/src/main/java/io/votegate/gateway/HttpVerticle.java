@@ -14,6 +14,7 @@ import io.votegate.platform.Http;
 import io.votegate.platform.Metrics;
 
 import java.time.Clock;
+import java.util.concurrent.ConcurrentMap;
 
 /** Serves voters: the web form and the JSON API. One instance per event loop; all share the port. */
 public final class HttpVerticle extends VerticleBase {
@@ -28,10 +29,11 @@ public final class HttpVerticle extends VerticleBase {
   private final RedisLink redis;
   private HttpServer server;
 
-  HttpVerticle(GatewayConfig config, BallotPublisher publisher, Redis redis, Metrics metrics) {
+  HttpVerticle(GatewayConfig config, BallotPublisher publisher, Redis redis, ConcurrentMap<String, Long> limited,
+               Metrics metrics) {
     var link = new RedisLink(redis); // this loop's own
     var receipts = new ReceiptStore(link);
-    var limits = new RateLimits(link, config.limits(), metrics.registry());
+    var limits = new RateLimits(link, limited, config.limits(), metrics.registry(), Clock.systemUTC());
     var voting = new Voting(config, publisher, limits, metrics.registry(), Clock.systemUTC());
     var clients = new ClientAddresses(config.trustedProxies());
     this.config = config;

@@ -11,6 +11,7 @@ import io.votegate.platform.Service;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gateway: voters sign in with their card, get their state's ballot, submit it to Kafka topic {@code ballots}
@@ -34,6 +35,7 @@ public final class Main {
     var publisher = new BallotPublisher(vertx, config, metrics.registry());
     var redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUri())
         .setMaxPoolSize(32).setMaxPoolWaiting(1024));
+    var limited = new ConcurrentHashMap<String, Long>(); // rate-limited keys, known to every loop (see RateLimits)
     return vertx.executeBlocking(() -> {
           if (!publisher.warmUp(Duration.ofSeconds(10))) {
             LoggerFactory.getLogger(Main.class).warn("Kafka at {} does not answer yet: ballots get 503 until it does",
@@ -42,7 +44,7 @@ public final class Main {
           return null;
         })
         .compose(warm -> vertx.deployVerticle(new ReceiptFeedVerticle(config.redisUri())))
-        .compose(feed -> vertx.deployVerticle(() -> new HttpVerticle(config, publisher, redis, metrics),
+        .compose(feed -> vertx.deployVerticle(() -> new HttpVerticle(config, publisher, redis, limited, metrics),
                 new DeploymentOptions().setInstances(config.instances()))
             .map(http -> (Service) () -> vertx.undeploy(http)
                 .eventually(() -> vertx.undeploy(feed))

@@ -6,75 +6,121 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.votegate.platform.Problem;
 
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
 
 /**
- * API.md's rate limits, counted in Redis so that every gateway replica sees the same counts: fixed windows, each
- * counter expiring by itself a window after its first event. Each check is one short Lua script, so that the reading,
- * counting and expiry of a key are one atomic step on the loop's pipelined {@link RedisLink}.
+ * API.md's rate limits. Failed sign-ins are counted in Redis, so that every gateway replica sees the same counts:
+ * fixed windows, each counter expiring by itself a window after its first failure, counted by one short Lua script
+ * (by its SHA) on the loop's pipelined {@link RedisLink}. Only failures go to Redis: when a count reaches its limit,
+ * this loop remembers the key as limited until its counter expires, and refuses every sign-in it concerns, right code
+ * or not, without asking Redis. So a voter with the right code costs no round trip, and a guesser past a limit learns
+ * nothing. The limited keys are shared by the process's loops; another replica learns a key at its own first failure
+ * there, so a guesser spreading over replicas gains at most one guess per replica per window.
+ *
+ * <p>Ballots per token are counted here, in this loop's memory, per window: a token's submissions are idempotent
+ * (same receipt, counted once), so this limit is against floods, which one loop's count stops as well as a shared
+ * one, without a Redis round trip on every ballot.
  */
 final class RateLimits {
-  /** The longest wait among the keys that have reached their limit, in ms (0 if none has), and that key's number. */
-  private static final String PEEK = """
-      local wait, which = 0, 0
-      for i, key in ipairs(KEYS) do
-        if tonumber(redis.call('GET', key) or '0') >= tonumber(ARGV[i]) then
-          local ttl = redis.call('PTTL', key)
-          if ttl > wait then wait, which = ttl, i end
-        end
-      end
-      return {wait, which}""";
-
-  /** Counts one event on every key (ARGV: limit, window in ms, per key); returns as PEEK does, after counting. */
+  /**
+   * Counts one failure on every key (ARGV: limit, window in ms, per key); returns per key its count and the ms until
+   * its counter expires.
+   */
   private static final String HIT = """
-      local wait, which = 0, 0
+      local answer = {}
       for i, key in ipairs(KEYS) do
         local count = redis.call('INCR', key)
         if count == 1 then redis.call('PEXPIRE', key, ARGV[2 * i]) end
-        if count > tonumber(ARGV[2 * i - 1]) then
-          local ttl = redis.call('PTTL', key)
-          if ttl > wait then wait, which = ttl, i end
-        end
+        answer[2 * i - 1] = count
+        answer[2 * i] = redis.call('PTTL', key)
       end
-      return {wait, which}""";
+      return answer""";
+  private static final String HIT_SHA = sha1(HIT);
+  /** Past this many remembered keys, expired ones are swept out before another is added. */
+  private static final int SWEEP_AT = 10_000;
 
   private final RedisLink redis;
   private final GatewayConfig.Limits limits;
   private final MeterRegistry registry;
+  private final Clock clock;
+  /** Keys that reached their limit, with when their counter expires (epoch ms): shared by the process's loops. */
+  private final ConcurrentMap<String, Long> limitedUntil;
+  /** Submissions per token (by receipt) in the current window, and when the window ends. */
+  private Map<String, Integer> submissions = new HashMap<>();
+  private long submissionsWindowEnds;
 
-  RateLimits(RedisLink redis, GatewayConfig.Limits limits, MeterRegistry registry) {
+  RateLimits(RedisLink redis, ConcurrentMap<String, Long> limitedUntil, GatewayConfig.Limits limits,
+             MeterRegistry registry, Clock clock) {
     this.redis = redis;
+    this.limitedUntil = limitedUntil;
     this.limits = limits;
     this.registry = registry;
+    this.clock = clock;
   }
 
   /** The counters one sign-in is judged by: its voter ID's (if it can be one) and its client address's. */
   record SignIn(String voterId, String address) {}
 
+  /** Throws 429 if the voter ID or the address is known to have used up its failures; asks nothing of Redis. */
+  void checkSignIn(SignIn attempt) {
+    long now = clock.millis();
+    for (var key : signInKeys(attempt)) {
+      var until = limitedUntil.get(key.name());
+      if (until != null) {
+        if (until > now) {
+          throw tooMany(key, until - now);
+        }
+        limitedUntil.remove(key.name(), until);
+      }
+    }
+  }
+
   /**
-   * Fails with 429 if the voter ID or the address has used up its failures; with another error if Redis could not
-   * tell, which the caller decides about.
+   * Counts a failed sign-in against its voter ID and address. Fails with 429 if that took a count past its limit (a
+   * guess this loop could not yet know to refuse); with another error if Redis could not count it.
    */
-  Future<Void> checkSignIn(SignIn attempt) {
-    var keys = signInKeys(attempt);
-    var script = Request.cmd(Command.EVAL).arg(PEEK).arg(keys.size());
-    keys.forEach(k -> script.arg(k.name()));
-    keys.forEach(k -> script.arg(k.limit().max()));
-    return wait(script, keys);
-  }
-
-  /** Counts a failed sign-in against its voter ID and address; fails with 429 if that used up a limit. */
   Future<Void> failedSignIn(SignIn attempt) {
-    return hit(signInKeys(attempt));
+    var keys = signInKeys(attempt);
+    return redis.send(hitScript(Command.EVALSHA, HIT_SHA, keys))
+        .recover(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT") // Redis restarted: load it again
+            ? redis.send(hitScript(Command.EVAL, HIT, keys))
+            : Future.failedFuture(e))
+        .compose(answer -> {
+          long now = clock.millis();
+          Problem past = null;
+          for (int i = 0; i < keys.size(); i++) {
+            var key = keys.get(i);
+            long count = answer.get(2 * i).toLong();
+            long ttl = answer.get(2 * i + 1).toLong();
+            if (count >= key.limit().max()) {
+              remember(key.name(), now + Math.max(ttl, 1_000));
+            }
+            if (count > key.limit().max() && past == null) {
+              past = tooMany(key, ttl);
+            }
+          }
+          return past == null ? Future.succeededFuture() : Future.failedFuture(past);
+        });
   }
 
-  /** Counts one ballot submitted with a session (named by its receipt); fails with 429 past the token's limit. */
-  Future<Void> submission(String receipt) {
-    return hit(List.of(new Key("token", "vg:limit:token:" + receipt, limits.ballotsPerToken())));
+  /** Throws 429 past the token's (named by its receipt) submissions in this window. */
+  void submission(String receipt) {
+    long now = clock.millis();
+    if (now >= submissionsWindowEnds) {
+      submissions = new HashMap<>();
+      submissionsWindowEnds = now + limits.ballotsPerToken().window().toMillis();
+    }
+    if (submissions.merge(receipt, 1, Integer::sum) > limits.ballotsPerToken().max()) {
+      throw tooMany(new Key("token", receipt, limits.ballotsPerToken()), submissionsWindowEnds - now);
+    }
   }
 
-  /** A counter in Redis: {@code kind} names its limit in the metrics. */
+  /** A counter: {@code kind} names its limit in the metrics. */
   private record Key(String kind, String name, GatewayConfig.Limit limit) {}
 
   private List<Key> signInKeys(SignIn attempt) {
@@ -86,30 +132,34 @@ final class RateLimits {
     return keys;
   }
 
-  private Future<Void> hit(List<Key> keys) {
-    var script = Request.cmd(Command.EVAL).arg(HIT).arg(keys.size());
-    keys.forEach(k -> script.arg(k.name()));
-    keys.forEach(k -> script.arg(k.limit().max()).arg(k.limit().window().toMillis()));
-    return wait(script, keys);
+  private void remember(String key, long until) {
+    if (limitedUntil.size() >= SWEEP_AT) {
+      long now = clock.millis();
+      limitedUntil.values().removeIf(end -> end <= now);
+    }
+    limitedUntil.merge(key, until, Math::max);
   }
 
-  private Future<Void> wait(Request script, List<Key> keys) {
-    return redis.send(script).compose(answer -> {
-      long waitMs = answer.get(0).toLong();
-      if (waitMs <= 0) {
-        return Future.succeededFuture();
-      }
-      registry.counter("votegate.gateway.limited", "limit", keys.get(answer.get(1).toInteger() - 1).kind()).increment();
-      return Future.failedFuture(tooMany(waitMs));
-    });
+  private static Request hitScript(Command command, String script, List<Key> keys) {
+    var request = Request.cmd(command).arg(script).arg(keys.size());
+    keys.forEach(k -> request.arg(k.name()));
+    keys.forEach(k -> request.arg(k.limit().max()).arg(k.limit().window().toMillis()));
+    return request;
   }
 
-  static Problem tooMany(long waitMs) {
+  private static String sha1(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Problem tooMany(Key limited, long waitMs) {
+    registry.counter("votegate.gateway.limited", "limit", limited.kind()).increment();
+    long seconds = Math.max(1, (waitMs + 999) / 1000);
     return new Problem(429, "too_many_attempts", "Too many attempts",
-        "Too many attempts; try again in " + seconds(waitMs) + " seconds.", null, (int) seconds(waitMs));
-  }
-
-  private static long seconds(long ms) {
-    return Math.max(1, (ms + 999) / 1000);
+        "Too many attempts; try again in " + seconds + " seconds.", null, (int) seconds);
   }
 }

@@ -70,32 +70,31 @@ public final class Voting {
     var voter = wellFormed.filter(v -> election.state(v.state()).flatMap(s -> s.county(v.county())).isPresent());
     // A well-formed voter ID is counted whether or not it is on the roll: the limit must not reveal which are.
     var attempt = new RateLimits.SignIn(wellFormed.map(VoterId::value).orElse(null), address);
-    return limits.checkSignIn(attempt).transform(checked -> {
-      if (checked.failed() && isTooMany(checked.cause())) {
-        return Future.failedFuture(checked.cause());
-      }
+    try {
+      limits.checkSignIn(attempt);
       // Same answer for an unknown voter ID and a wrong code: no error reveals whether a voter ID exists.
       if (voter.isPresent() && codes.matches(election.id(), voter.get().value(), code)) {
-        try {
-          return Future.succeededFuture(session(voter.get()));
-        } catch (Problem problem) {
-          return Future.failedFuture(problem);
-        }
+        return Future.succeededFuture(session(voter.get()));
       }
-      return checked.failed()
-          ? uncountable()
-          : limits.failedSignIn(attempt).transform(counted -> counted.failed() && !isTooMany(counted.cause())
-              ? uncountable()
-              : failed(wrongCodes, INVALID_CREDENTIALS));
-    });
+    } catch (Problem problem) {
+      return Future.failedFuture(problem);
+    }
+    return limits.failedSignIn(attempt).transform(counted -> counted.succeeded()
+        ? failed(wrongCodes, INVALID_CREDENTIALS)
+        : isTooMany(counted.cause()) ? Future.failedFuture(counted.cause()) : uncountable());
   }
 
   /** A malformed sign-in counts against its address: refused with {@code malformed}, or 429 once over the limit. */
   public Future<SignedIn> malformedSignIn(Problem malformed, String address) {
-    return limits.failedSignIn(new RateLimits.SignIn(null, address))
-        .transform(counted -> counted.failed() && isTooMany(counted.cause())
-            ? Future.failedFuture(counted.cause())
-            : failed(malformedSignIns, malformed));
+    var attempt = new RateLimits.SignIn(null, address);
+    try {
+      limits.checkSignIn(attempt);
+    } catch (Problem tooMany) {
+      return Future.failedFuture(tooMany);
+    }
+    return limits.failedSignIn(attempt).transform(counted -> counted.failed() && isTooMany(counted.cause())
+        ? Future.failedFuture(counted.cause())
+        : failed(malformedSignIns, malformed));
   }
 
   private static final Problem INVALID_CREDENTIALS = Problem.of(401, "invalid_credentials", "Invalid credentials",
@@ -129,19 +128,13 @@ public final class Voting {
    * the voter's (4xx) or Kafka's (503), fails the returned future: callers have one failure path.
    */
   public Future<String> submit(String token, Map<String, List<String>> selections) {
-    SubmittedBallot ballot;
     try {
-      ballot = validated(token, selections);
+      var ballot = validated(token, selections);
+      limits.submission(ballot.receipt());
+      return publisher.publish(ballot).map(SubmittedBallot::receipt);
     } catch (Problem problem) {
       return Future.failedFuture(problem);
     }
-    // Past the token's limit: 429. If Redis cannot count, the ballot still goes: it is bounded by its valid token,
-    // and the ballot-server counts one per voter whatever arrives.
-    return limits.submission(ballot.receipt())
-        .transform(counted -> counted.failed() && isTooMany(counted.cause())
-            ? Future.<SubmittedBallot>failedFuture(counted.cause())
-            : publisher.publish(ballot))
-        .map(SubmittedBallot::receipt);
   }
 
   private SubmittedBallot validated(String token, Map<String, List<String>> selections) {
