@@ -34,8 +34,9 @@ public record Report(Simulation.Counters counters, long counted, Duration castFo
     out.printf("Second ballots: %,d sent, %,d rejected already_voted, %,d counted%n", counters.duplicates,
         counters.duplicatesRejected, counters.duplicatesCounted);
     out.printf("Bad requests: %,d sent, %,d refused with their documented 4xx%n", counters.bad, counters.badRefused);
-    out.printf("Cast in %.1f s: %,.0f ballots/s; %,d requests retried after 429/503 or a lost connection%n",
-        castFor.toMillis() / 1000.0, rate(), counters.retried);
+    out.printf("Cast in %.1f s: %,.0f ballots/s; %,d requests retried after 429/503 or a lost connection, "
+        + "%,d of them legitimate voters' requests that met a rate limit (429)%n",
+        castFor.toMillis() / 1000.0, rate(), counters.retried, counters.limited);
     if (counters.problems > 0 || !problems.isEmpty()) {
       out.printf("Problems (%,d; the first %d):%n", Math.max(counters.problems, problems.size()), problems.size());
       problems.forEach(p -> out.println("  " + p));

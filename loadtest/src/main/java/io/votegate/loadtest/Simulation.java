@@ -263,6 +263,9 @@ public final class Simulation {
         return;
       } else if (done.succeeded()) {
         counters.retried++;
+        if (done.result().status() == 429) {
+          counters.limited++; // a voter doing nothing wrong met a rate limit
+        }
         retryIn = done.result().retryAfterSeconds() * 1_000L;
       } else {
         counters.retried++;
@@ -454,6 +457,7 @@ public final class Simulation {
     long acknowledged;
     long failed;
     long retried;
+    long limited;
     long duplicates;
     long duplicatesAcknowledged;
     long duplicatesRejected;
@@ -470,6 +474,7 @@ public final class Simulation {
       c.acknowledged = acknowledged;
       c.failed = failed;
       c.retried = retried;
+      c.limited = limited;
       c.duplicates = duplicates;
       c.duplicatesAcknowledged = duplicatesAcknowledged;
       c.duplicatesRejected = duplicatesRejected;
