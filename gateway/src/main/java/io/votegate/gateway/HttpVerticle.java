@@ -53,6 +53,8 @@ public final class HttpVerticle extends VerticleBase {
     Http.get(router, "/").handler(form::getSignIn);
     router.post("/vote").consumes(FORM).handler(Http.boundedBody()).handler(form::postSignIn);
     router.post("/ballot").consumes(FORM).handler(Http.boundedBody()).handler(form::postBallot);
+    router.post("/ballot/language").consumes(FORM).handler(Http.boundedBody()).handler(form::postBallotLanguage);
+    Http.get(router, "/receipt").handler(form::getCheck);
     Http.get(router, "/receipt/:receipt").handler(form::getReceipt);
     Http.get(router, "/assets/*").handler(HttpVerticle::shared).handler(StaticHandler.create("assets"));
 

@@ -151,6 +151,11 @@ public final class Voting {
         voter.state(), voter.county(), selections, now);
   }
 
+  /** The voter a session token names, if it is genuine and not expired; else the problem the API answers. */
+  public VoterId voterOf(String token) {
+    return openSession(token, clock.instant()).voter();
+  }
+
   public boolean isGenuineReceipt(String receipt) {
     return receipts.isGenuine(receipt);
   }

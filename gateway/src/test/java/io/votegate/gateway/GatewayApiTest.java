@@ -35,43 +35,24 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The gateway's HTTP contract on a real Kafka broker and Redis: good requests publish, bad ones change nothing. */
 class GatewayApiTest {
-  private static final String ROLL = Keys.generate();
-  private static final String TOKEN = Keys.generate();
-  private static final String RECEIPT = Keys.generate();
-  private static final Keys KEYS = Keys.fromBase64(ROLL, TOKEN, RECEIPT);
   private static final String VOTER_DE = "DE10003-00000007";
   private static final String VOTER_RI = "RI44007-00000011";
 
-  private static Infra infra;
-  private static Vertx vertx;
-  private static Service gateway;
+  private static TestGateway gw;
   private static String base;
   private static VoterClient client;
   private long ballotsBefore;
 
   @BeforeAll
   static void startGateway() throws Exception {
-    infra = new Infra().withKafka().withRedis();
-    int port = Infra.freePort();
-    var config = GatewayConfig.fromEnv(Map.of(
-        "VOTEGATE_GATEWAY_PORT", String.valueOf(port),
-        "VOTEGATE_GATEWAY_INSTANCES", "2",
-        "VOTEGATE_KAFKA_BOOTSTRAP", infra.kafkaBootstrap(),
-        "VOTEGATE_REDIS_URI", infra.redisUri(),
-        "VOTEGATE_ELECTION_START", Instant.now().minusSeconds(60).toString(),
-        "VOTEGATE_ROLL_KEY", ROLL, "VOTEGATE_TOKEN_KEY", TOKEN, "VOTEGATE_RECEIPT_KEY", RECEIPT));
-    var metrics = Metrics.create();
-    vertx = metrics.vertx();
-    gateway = Main.start(vertx, metrics, config).await(60, TimeUnit.SECONDS);
-    base = "http://127.0.0.1:" + port;
-    client = new VoterClient(base);
+    gw = new TestGateway(Map.of());
+    base = gw.base;
+    client = gw.client;
   }
 
   @AfterAll
   static void stopGateway() throws Exception {
-    gateway.stop().await(30, TimeUnit.SECONDS);
-    vertx.close().await(30, TimeUnit.SECONDS);
-    infra.close();
+    gw.close();
   }
 
   @BeforeEach
@@ -129,53 +110,6 @@ class GatewayApiTest {
     assertEquals("pending", new JsonObject(status.body()).getString("status"));
   }
 
-  @Test
-  void theWebFormIsPlainHtmlThatPostsWithoutJavaScript() throws Exception {
-    var page = client.send("GET", "/", null, null, null);
-    assertEquals(200, page.statusCode());
-    assertTrue(page.headers().firstValue("content-type").orElseThrow().startsWith("text/html"));
-    assertTrue(page.body().contains("<form method=post action=\"/vote\">"));
-    assertFalse(page.body().contains("<script"));
-    var code = new VoterCodes(KEYS.roll()).codeFor("demo", VOTER_RI);
-    var ballot = client.send("POST", "/vote", null, "application/x-www-form-urlencoded", "voterId=" + VOTER_RI + "&code=" + code);
-    assertEquals(200, ballot.statusCode());
-    assertTrue(ballot.body().contains("name=\"c.council\" value=\"ahn\""));
-    var wrong = client.send("POST", "/vote", null, "application/x-www-form-urlencoded", "voterId=" + VOTER_RI + "&code=WRONG");
-    assertEquals(401, wrong.statusCode());
-    assertTrue(wrong.body().contains("do not match"));
-
-    var token = ballot.body().replaceAll("(?s).*name=token value=\"([^\"]+)\".*", "$1");
-    var cast = client.send("POST", "/ballot", null, "application/x-www-form-urlencoded",
-        "token=" + token + "&c.president=dem&c.council=ahn&c.council=santos");
-    assertEquals(303, cast.statusCode(), cast.body());
-    var location = cast.headers().firstValue("location").orElseThrow();
-    assertTrue(location.startsWith("/receipt/"));
-    var receipt = client.send("GET", location, null, null, null);
-    assertEquals(200, receipt.statusCode());
-    assertTrue(receipt.body().contains("waiting to be counted"));
-    assertTrue(receipt.body().contains("<noscript><meta http-equiv=refresh"), "without JavaScript it refreshes itself");
-    assertTrue(receipt.body().contains("data-events=\"/api/v1/receipts/"), "with it, it follows the receipt's stream");
-    assertTrue(receipt.body().contains("<script src=\"/assets/receipt.js\" defer></script>"));
-    var published = ballotsOnTopic();
-    var last = new JsonObject(published.get(published.size() - 1).value());
-    assertEquals(location.substring("/receipt/".length()), last.getString("receipt"));
-    assertEquals(new JsonArray().add("ahn").add("santos"), last.getJsonObject("selections").getJsonArray("council"));
-    ballotsBefore = publishedCount();
-
-    var overvote = client.send("POST", "/ballot", null, "application/x-www-form-urlencoded",
-        "token=" + token + "&c.president=dem&c.president=rep");
-    assertEquals(400, overvote.statusCode());
-    assertTrue(overvote.body().contains("not accepted"));
-  }
-
-  @Test
-  void pollHoursAreShownInEachStatesOwnTimeZone() throws Exception {
-    var page = client.send("GET", "/", null, null, null).body();
-    assertTrue(page.matches("(?s).*<b>Delaware</b>: \\w+day, \\w+ \\d+, \\d+:\\d\\d [AP]M E[SD]T to .*"), page);
-    assertTrue(page.matches("(?s).*<b>Hawaii</b>: \\w+day, \\w+ \\d+, \\d+:\\d\\d [AP]M HST to .*"), page);
-    assertFalse(page.contains("Z U"), "no date pattern's letters printed as text");
-  }
-
   // --- what every response carries -------------------------------------------------------------------------------
 
   @Test
@@ -187,7 +121,7 @@ class GatewayApiTest {
     for (var response : List.of(
         client.send("GET", "/", null, null, null),
         client.send("POST", "/api/v1/sessions", null, "application/json",
-            "{\"voterId\":\"" + VOTER_RI + "\",\"code\":\"" + new VoterCodes(KEYS.roll()).codeFor("demo", VOTER_RI) + "\"}"),
+            "{\"voterId\":\"" + VOTER_RI + "\",\"code\":\"" + gw.code(VOTER_RI) + "\"}"),
         ballot,
         client.send("GET", "/api/v1/receipts/" + receipt, null, null, null),
         client.send("GET", "/receipt/" + receipt, null, null, null),
@@ -229,7 +163,7 @@ class GatewayApiTest {
         "{\"selections\":{}}").body()).getString("receipt");
     ballotsBefore = publishedCount();
     for (var path : List.of("/", "/api/v1/election", "/api/v1/receipts/" + receipt, "/api/v1/receipts/" + receipt + "/events",
-        "/receipt/" + receipt, "/assets/votegate.css", "/health/live", "/health/ready", "/metrics")) {
+        "/receipt/" + receipt, "/receipt", "/assets/votegate.css", "/health/live", "/health/ready", "/metrics")) {
       var head = rawHead(path);
       assertTrue(head.startsWith("HTTP/1.1 200 "), "HEAD " + path + ": " + head);
       // Vert.x's StaticHandler leaves out the type on HEAD; our own handlers keep every header GET has.
@@ -263,7 +197,7 @@ class GatewayApiTest {
     assertProblem(400, "malformed", client.send("POST", "/api/v1/sessions", null, "application/json", "{\"voterId\":"));
     assertProblem(400, "malformed", client.send("POST", "/api/v1/sessions", null, "application/json",
         "[".repeat(5_000) + "]".repeat(5_000)));
-    var code = new VoterCodes(KEYS.roll()).codeFor("demo", VOTER_DE);
+    var code = gw.code(VOTER_DE);
     assertProblem(400, "malformed", client.send("POST", "/api/v1/sessions", null, "application/json",
         "{\"voterId\":\"" + VOTER_DE + "\",\"code\":\"" + code + "\"} {\"voterId\":\"" + VOTER_RI + "\"}"));
     assertProblem(400, "malformed", client.send("POST", "/api/v1/sessions", null, "application/json", ""));
@@ -271,7 +205,7 @@ class GatewayApiTest {
 
   @Test
   void aDuplicateFieldIsRefusedNotGuessed() throws Exception {
-    var code = new VoterCodes(KEYS.roll()).codeFor("demo", VOTER_DE);
+    var code = gw.code(VOTER_DE);
     var problem = assertProblem(400, "malformed", client.send("POST", "/api/v1/sessions", null, "application/json",
         "{\"voterId\":\"" + VOTER_DE + "\",\"code\":\"" + code + "\",\"voterId\":\"" + VOTER_RI + "\"}"));
     assertTrue(problem.getJsonArray("errors").getJsonObject(0).getString("message").contains("voterId"));
@@ -374,7 +308,7 @@ class GatewayApiTest {
 
   @Test
   void aTokenOfAnotherElectionIsRefused() throws Exception {
-    var other = new SessionTokens(KEYS.token())
+    var other = new SessionTokens(gw.keys.token())
         .issue("us-2020", VoterId.parse(VOTER_DE).orElseThrow(), Instant.now(), Duration.ofMinutes(30));
     assertProblem(401, "invalid_token",
         client.send("POST", "/api/v1/ballots", other, "application/json", "{\"selections\":{}}"));
@@ -382,7 +316,7 @@ class GatewayApiTest {
 
   @Test
   void anExpiredTokenIsRefused() throws Exception {
-    var expired = new SessionTokens(KEYS.token())
+    var expired = new SessionTokens(gw.keys.token())
         .issue("demo", VoterId.parse(VOTER_DE).orElseThrow(), Instant.now().minusSeconds(3600), Duration.ofMinutes(30));
     assertProblem(401, "expired_token",
         client.send("POST", "/api/v1/ballots", expired, "application/json", "{\"selections\":{}}"));
@@ -446,37 +380,18 @@ class GatewayApiTest {
   }
 
   private String token(String voterId) throws Exception {
-    return signIn(voterId).getString("token");
+    return gw.token(voterId);
   }
 
   private JsonObject signIn(String voterId) throws Exception {
-    return client.signIn(voterId, new VoterCodes(KEYS.roll()).codeFor("demo", voterId));
+    return gw.signIn(voterId);
   }
 
-  /** Records on topic ballots: the sum of its partitions' end offsets (the gateway's producer is not transactional). */
   private static long publishedCount() {
-    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", infra.kafkaBootstrap()),
-        new StringDeserializer(), new StringDeserializer())) {
-      var partitions = consumer.partitionsFor(Topics.BALLOTS).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-    }
+    return gw.publishedCount();
   }
 
   private static List<ConsumerRecord<String, String>> ballotsOnTopic() {
-    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", infra.kafkaBootstrap()),
-        new StringDeserializer(), new StringDeserializer())) {
-      var partitions = consumer.partitionsFor(Topics.BALLOTS).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      var end = consumer.endOffsets(partitions);
-      var records = new ArrayList<ConsumerRecord<String, String>>();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-      records.sort(java.util.Comparator.comparing(ConsumerRecord::timestamp));
-      return records;
-    }
+    return gw.ballotsOnTopic();
   }
 }

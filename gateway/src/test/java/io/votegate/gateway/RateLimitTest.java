@@ -131,7 +131,7 @@ class RateLimitTest {
         "voterId=" + voter + "&code=" + code(voter), "X-Forwarded-For", address);
     assertEquals(429, page.statusCode());
     assertTrue(page.headers().firstValue("Retry-After").isPresent());
-    assertTrue(page.body().contains("Too many attempts"), page.body());
+    assertTrue(page.body().contains("too many attempts"), page.body());
   }
 
   @Test

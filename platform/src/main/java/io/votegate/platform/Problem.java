@@ -48,6 +48,11 @@ public final class Problem extends RuntimeException {
     return code;
   }
 
+  /** One entry per problem with a field or a contest, or null. */
+  public JsonArray errors() {
+    return errors;
+  }
+
   public Integer retryAfterSeconds() {
     return retryAfterSeconds;
   }
