@@ -1,22 +1,15 @@
 package io.votegate.gateway;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import io.votegate.model.Keys;
-import io.votegate.model.VoterCodes;
-import io.votegate.platform.Metrics;
-import io.votegate.platform.Service;
-import io.votegate.testkit.Infra;
 import io.votegate.testkit.VoterClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,47 +22,29 @@ import static org.junit.jupiter.api.Assertions.*;
  * themselves. The gateway trusts 127.0.0.1 as its proxy here, so each test speaks for clients of its own choosing.
  */
 class RateLimitTest {
-  private static final String ROLL = Keys.generate();
-  private static final Keys KEYS = Keys.fromBase64(ROLL, Keys.generate(), Keys.generate());
   private static final int PER_ADDRESS = 20;
   private static final String BALLOT = "{\"selections\":{\"president\":[\"dem\"]}}";
   private static final AtomicInteger ADDRESSES = new AtomicInteger();
 
-  private static Infra infra;
-  private static Vertx vertx;
-  private static Service gateway;
+  private static TestGateway gw;
   private static VoterClient client;
   private static Redis redis;
 
   @BeforeAll
   static void startGateway() throws Exception {
-    infra = new Infra().withKafka().withRedis();
-    int port = Infra.freePort();
-    var config = GatewayConfig.fromEnv(Map.ofEntries(
-        Map.entry("VOTEGATE_GATEWAY_PORT", String.valueOf(port)),
-        Map.entry("VOTEGATE_GATEWAY_INSTANCES", "2"),
-        Map.entry("VOTEGATE_KAFKA_BOOTSTRAP", infra.kafkaBootstrap()),
-        Map.entry("VOTEGATE_REDIS_URI", infra.redisUri()),
-        Map.entry("VOTEGATE_ELECTION_START", Instant.now().minusSeconds(60).toString()),
-        Map.entry("VOTEGATE_SIGNIN_FAILURES_PER_ADDRESS", String.valueOf(PER_ADDRESS)),
-        Map.entry("VOTEGATE_BALLOTS_PER_TOKEN", "3"),
-        Map.entry("VOTEGATE_BALLOTS_PER_TOKEN_WINDOW", "PT1M"),
-        Map.entry("VOTEGATE_TRUSTED_PROXIES", "127.0.0.1"),
-        Map.entry("VOTEGATE_ROLL_KEY", ROLL), Map.entry("VOTEGATE_TOKEN_KEY", Keys.generate()),
-        Map.entry("VOTEGATE_RECEIPT_KEY", Keys.generate())));
-    var metrics = Metrics.create();
-    vertx = metrics.vertx();
-    gateway = Main.start(vertx, metrics, config).await(60, TimeUnit.SECONDS);
-    client = new VoterClient("http://127.0.0.1:" + port);
-    redis = Redis.createClient(vertx, infra.redisUri());
+    gw = new TestGateway(Map.of(
+        "VOTEGATE_SIGNIN_FAILURES_PER_ADDRESS", String.valueOf(PER_ADDRESS),
+        "VOTEGATE_BALLOTS_PER_TOKEN", "3",
+        "VOTEGATE_BALLOTS_PER_TOKEN_WINDOW", "PT1M",
+        "VOTEGATE_TRUSTED_PROXIES", "127.0.0.1"));
+    client = gw.client;
+    redis = Redis.createClient(gw.vertx, gw.infra.redisUri());
   }
 
   @AfterAll
   static void stop() throws Exception {
     redis.close();
-    gateway.stop().await(30, TimeUnit.SECONDS);
-    vertx.close().await(30, TimeUnit.SECONDS);
-    infra.close();
+    gw.close();
   }
 
   @Test
@@ -163,7 +138,7 @@ class RateLimitTest {
   }
 
   private static String code(String voter) {
-    return new VoterCodes(KEYS.roll()).codeFor("demo", voter);
+    return gw.code(voter);
   }
 
   private static String newAddress() {
