@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -129,6 +130,8 @@ final class DecisionLoop implements Runnable {
           continue;
         }
         var started = System.nanoTime();
+        // Every line logged about this batch names it (the "batch" field of JSON logs): where it starts, per partition.
+        MDC.put("batch", batchId(records));
         try {
           process(records, producer);
           streak.succeeded();
@@ -139,6 +142,8 @@ final class DecisionLoop implements Runnable {
           producer = abort(producer);
           unsettle(records);
           pause(failed(records.count(), e));
+        } finally {
+          MDC.remove("batch");
         }
       }
     } finally {
@@ -189,6 +194,17 @@ final class DecisionLoop implements Runnable {
           backoff.toMillis(), cause.toString());
     }
     return backoff;
+  }
+
+  /** "ballots-3@1200+512 ballots-5@800+300": each partition's first offset and record count. */
+  private static String batchId(ConsumerRecords<String, byte[]> records) {
+    var id = new StringBuilder();
+    for (var partition : records.partitions()) {
+      var inPartition = records.records(partition);
+      id.append(id.isEmpty() ? "" : " ").append(partition).append('@').append(inPartition.get(0).offset())
+          .append('+').append(inPartition.size());
+    }
+    return id.toString();
   }
 
   private long currentLag() {

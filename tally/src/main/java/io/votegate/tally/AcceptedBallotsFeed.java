@@ -1,5 +1,6 @@
 package io.votegate.tally;
 
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.json.JsonObject;
 import io.votegate.model.AcceptedBallot;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -32,10 +34,12 @@ final class AcceptedBallotsFeed implements Runnable {
   private final KafkaConsumer<String, String> consumer;
   private final Context context;
   private final Consumer<List<AcceptedBallot>> apply;
+  private final Timer freshness;
   private volatile boolean running = true;
   private volatile Instant lastPoll = Instant.now();
 
-  AcceptedBallotsFeed(String bootstrap, Context context, Consumer<List<AcceptedBallot>> apply) {
+  /** {@code freshness} times each ballot from its decision (the record's timestamp) to its being counted. */
+  AcceptedBallotsFeed(String bootstrap, Context context, Consumer<List<AcceptedBallot>> apply, Timer freshness) {
     this.consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -44,6 +48,7 @@ final class AcceptedBallotsFeed implements Runnable {
         ConsumerConfig.CLIENT_ID_CONFIG, "votegate-tally"), new StringDeserializer(), new StringDeserializer());
     this.context = context;
     this.apply = apply;
+    this.freshness = freshness;
   }
 
   @Override
@@ -60,7 +65,10 @@ final class AcceptedBallotsFeed implements Runnable {
           continue;
         }
         var batch = new ArrayList<AcceptedBallot>(records.count());
+        var decidedAt = new long[records.count()];
+        int decided = 0;
         for (var record : records) {
+          decidedAt[decided++] = record.timestamp();
           try {
             batch.add(AcceptedBallot.fromJson(new JsonObject(record.value())));
           } catch (RuntimeException e) {
@@ -73,6 +81,10 @@ final class AcceptedBallotsFeed implements Runnable {
           applied.complete(null);
         });
         applied.join();
+        long countedAt = System.currentTimeMillis();
+        for (long at : decidedAt) {
+          freshness.record(Math.max(0, countedAt - at), TimeUnit.MILLISECONDS);
+        }
       }
     } catch (WakeupException e) {
       // stopping
