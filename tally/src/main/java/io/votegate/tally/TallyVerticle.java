@@ -2,6 +2,7 @@ package io.votegate.tally;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -13,6 +14,7 @@ import io.votegate.platform.Metrics;
 import io.votegate.platform.Problem;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Counts the accepted ballots ({@link AcceptedBallotsFeed}) and serves the counts: snapshot JSON, the SSE stream and
@@ -41,6 +43,9 @@ public final class TallyVerticle extends VerticleBase {
         .register(metrics.registry());
     Gauge.builder("votegate.tally.sequence", () -> counts.sequence()).register(metrics.registry());
     Gauge.builder("votegate.tally.stream.clients", () -> stream.clients()).register(metrics.registry());
+    var freshness = Timer.builder("votegate.tally.freshness")
+        .description("From a ballot's decision (its record on ballots.accepted) to its being counted here")
+        .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(1)).register(metrics.registry());
 
     var router = Router.router(vertx);
     router.get("/results").handler(this::getPage);
@@ -53,7 +58,7 @@ public final class TallyVerticle extends VerticleBase {
     feed = new AcceptedBallotsFeed(config.kafkaBootstrap(), context, batch -> {
       batch.forEach(counts::apply);
       applied.increment(batch.size());
-    });
+    }, freshness);
     feedThread = new Thread(feed, "tally-accepted-ballots");
     feedThread.start();
     return vertx.createHttpServer().requestHandler(router).listen(config.httpPort())
