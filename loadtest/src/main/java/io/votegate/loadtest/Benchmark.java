@@ -172,7 +172,7 @@ public final class Benchmark {
   private VoterCard reusableCard() {
     if (reusable.isEmpty()) {
       for (int i = 0; i < 20_000 && voters.hasNext(); i++) {
-        reusable.add(voters.next());
+        reusable.add(freshVoter());
       }
     }
     return reusable.get(nextReusable++ % reusable.size());
@@ -193,6 +193,7 @@ public final class Benchmark {
     var bare = ballots(stack.bare()).closed(128, plan.intake()).await();
     long before = stack.produced();
     var gateway = ballots(stack.gateway()).closed(128, plan.intake()).await();
+    requireVoters("intake (" + condition + ")");
     report.intake(condition, bare, gateway);
     say("  bare %,.0f/s (p50 %.1f ms, p99 %.1f ms); gateway %,.0f/s (p50 %.1f ms, p99 %.1f ms): %.2f of bare",
         bare.okPerSecondOverall(), bare.p50Millis(), bare.p99Millis(), gateway.okPerSecondOverall(),
@@ -206,12 +207,34 @@ public final class Benchmark {
     var election = stack.election();
     var fresh = target.equals(stack.gateway());
     return new Load(context, () -> {
-      var card = fresh ? voters.next() : reusableCard();
+      var card = fresh ? freshVoter() : reusableCard();
       var voter = VoterId.parse(card.voterId()).orElseThrow();
       var token = tokens.issue(election.id(), voter, Instant.now(), Duration.ofMinutes(30));
       var ballot = ballotFor(card.state());
       return http.postJson(target, "/api/v1/ballots", token, ballot).map(r -> r.status() == 202);
     });
+  }
+
+  /**
+   * A voter who has not voted yet. Each measured ballot needs one: a used-up roll would show as a system that falls
+   * behind (every request fails), so the bench stops instead, saying so, and writes no report.
+   */
+  private VoterCard freshVoter() {
+    if (!voters.hasNext()) {
+      rollUsedUp = true;
+      throw new IllegalStateException("no fresh voter left");
+    }
+    return voters.next();
+  }
+
+  private boolean rollUsedUp;
+
+  private void requireVoters(String phase) {
+    if (rollUsedUp) {
+      throw new IllegalStateException("the bench's roll of " + String.format("%,d", stack.election().voters())
+          + " voters was used up during " + phase + ": its numbers would measure a shortage of voters, not the system."
+          + " Run it again with a larger --scale.");
+    }
   }
 
   private final Map<String, String> ballotByState = new java.util.HashMap<>();
@@ -291,6 +314,7 @@ public final class Benchmark {
         (System.nanoTime() - began) / 1_000_000, stack.produced() - ackedBefore, stack.decided() - decidedBefore}));
     var result = ballots(stack.gateway()).open(rate, duration, MAX_OUTSTANDING).await();
     vertx.cancelTimer(sampler);
+    requireVoters("the end-to-end " + kind + " at " + Math.round(rate) + "/s");
     var lags = samples.stream().mapToLong(s -> s[1] - s[2]).toArray();
     // Kept pace: the gateway took (nearly) every ballot offered, and the pipeline decided them as they came.
     boolean took = result.ok() >= 0.95 * rate * duration.toSeconds();
@@ -325,7 +349,7 @@ public final class Benchmark {
     var acked = new AtomicLong();
     var election = stack.election();
     var load = new Load(context, () -> {
-      var card = voters.next();
+      var card = freshVoter();
       var token = tokens.issue(election.id(), VoterId.parse(card.voterId()).orElseThrow(), Instant.now(),
           Duration.ofMinutes(30));
       return http.postJson(stack.gateway(), "/api/v1/ballots", token, ballotFor(card.state())).map(r -> {
@@ -339,6 +363,7 @@ public final class Benchmark {
       });
     });
     var result = load.open(rate, plan.freshness(), MAX_OUTSTANDING).await();
+    requireVoters("freshness");
     await(() -> !counted.isEmpty() && onLoop(() -> counted.get(counted.size() - 1)[1]) >= acked.get(),
         Duration.ofMinutes(2), "the last delta");
     stream.close();
