@@ -38,7 +38,7 @@ class ConsistencyTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.votegate.k8s.Rendered#all")
-  void theKafkaTopicsAreTheTopicsOfTheModelWithTheirPartitionsAndRetention(String which) {
+  void theKafkaTopicsAreTheTopicsOfTheModelWithTheirPartitionsRetentionAndCompaction(String which) {
     var topics = ofKind(Rendered.of(which), "KafkaTopic");
     assertEquals(Topics.definitions().size(), topics.size(), "one KafkaTopic per topic");
     for (var definition : Topics.definitions()) {
@@ -46,8 +46,8 @@ class ConsistencyTest {
           .orElseThrow(() -> new AssertionError("no KafkaTopic for " + definition.name()));
       var spec = map(topic, "spec");
       assertEquals(definition.partitions(), spec.get("partitions"), definition.name());
-      assertEquals(definition.config().get("retention.ms"), String.valueOf(map(spec, "config").get("retention.ms")),
-          definition.name());
+      definition.config().forEach((key, value) ->
+          assertEquals(value, String.valueOf(map(spec, "config").get(key)), definition.name() + " " + key));
       assertEquals("votegate", map(Kustomize.metadata(topic), "labels").get("strimzi.io/cluster"));
     }
   }

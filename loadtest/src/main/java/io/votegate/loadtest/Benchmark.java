@@ -420,8 +420,10 @@ public final class Benchmark {
 
   // --- helpers ------------------------------------------------------------------------------------------------------
 
+  /** The tally's count, or -1 while it is catching up (it serves no partial count: 503). */
   private long sequence() {
-    return http.get(stack.tally(), "/api/v1/results?level=national").await().json().getLong("sequence");
+    var reply = http.get(stack.tally(), "/api/v1/results?level=national").await();
+    return reply.status() == 200 ? reply.json().getLong("sequence") : -1;
   }
 
   private <T> T onLoop(java.util.function.Supplier<T> read) {

@@ -15,6 +15,8 @@ public final class Topics {
   public static final String ACCEPTED = "ballots.accepted";
   public static final String REJECTED = "ballots.rejected";
   public static final String DLQ = "ballots.dlq";
+  /** The tally's checkpoints, keyed by tally instance: compacted, so only each instance's latest is kept. */
+  public static final String TALLY_CHECKPOINTS = "tally.checkpoints";
 
   /** A topic as an embedded or test broker creates it, and as Kubernetes' KafkaTopic resources declare it. */
   public record Definition(String name, int partitions, Map<String, String> config) {}
@@ -35,6 +37,8 @@ public final class Topics {
         new Definition(BALLOTS, 8, Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000))),
         new Definition(ACCEPTED, 8, Map.of("retention.ms", "-1")),
         new Definition(REJECTED, 4, Map.of("retention.ms", "-1")),
-        new Definition(DLQ, 1, Map.of("retention.ms", "-1")));
+        new Definition(DLQ, 1, Map.of("retention.ms", "-1")),
+        // A checkpoint is one record of the whole count (gzipped JSON, ~100 KB for us-2020's 3,152 counties).
+        new Definition(TALLY_CHECKPOINTS, 1, Map.of("cleanup.policy", "compact", "max.message.bytes", "16777216")));
   }
 }

@@ -38,6 +38,7 @@ final class LocalStack implements AutoCloseable {
     try {
       stack.startBallotServer(Map.of());
       stack.startTally();
+      stack.awaitTallyLive(settings.tallyPort());
       stack.startGateway();
       return stack;
     } catch (Exception e) {
@@ -102,6 +103,21 @@ final class LocalStack implements AutoCloseable {
 
   void startTally() throws Exception {
     started("tally", io.votegate.tally.Main.start(vertx, metrics, TallyConfig.fromEnv(env)).await(1, TimeUnit.MINUTES));
+  }
+
+  /**
+   * Until the tally has counted every ballot there was when it started (from its checkpoint, or from the start),
+   * it is not ready, and up is not either: "ready" must never show a partial count. Blocking, at startup only.
+   */
+  void awaitTallyLive(int port) throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var ready = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/health/ready"))
+        .timeout(java.time.Duration.ofSeconds(5)).build();
+    try (var waiting = Waiting.quietly("the tally to count every accepted ballot (it catches up from its checkpoint)")) {
+      while (http.send(ready, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+        Thread.sleep(100);
+      }
+    }
   }
 
   void startGateway() throws Exception {

@@ -1,5 +1,6 @@
 package io.votegate.tally;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.json.JsonObject;
@@ -16,30 +17,45 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
- * Reads every partition of {@code ballots.accepted} from its first record, {@code read_committed}: only decisions
- * whose Kafka transaction committed, each exactly once. No consumer group: every tally replica reads everything.
- * The blocking consumer owns a thread; each batch is applied on the tally's event loop, and the next poll waits
- * until it has been, so counting never falls behind reading without bound.
+ * Reads every partition of {@code ballots.accepted}, {@code read_committed}: only decisions whose Kafka transaction
+ * committed, each exactly once. No consumer group: every tally replica reads everything. It starts from the latest
+ * checkpoint (restored into {@link Counts} first) or, without one, from the first record, and is caught up once it
+ * has read to the end offsets that existed when it started: until then its counts are partial and must not be served
+ * as live. The blocking consumer owns a thread; each batch is applied on the tally's event loop, and the next poll
+ * waits until it has been, so counting never falls behind reading without bound.
  */
 final class AcceptedBallotsFeed implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(AcceptedBallotsFeed.class);
 
+  /** Where the counts started from: a checkpoint's sequence (0 cold) and the records there were to read after it. */
+  record Start(long sequence, long toRead, boolean fromCheckpoint) {}
+
   private final KafkaConsumer<String, String> consumer;
   private final Context context;
-  private final Consumer<List<AcceptedBallot>> apply;
+  private final Counts counts;
+  private final Checkpoints checkpoints;
+  private final boolean restore;
+  private final Counter applied;
   private final Timer freshness;
   private volatile boolean running = true;
   private volatile Instant lastPoll = Instant.now();
+  private volatile Start start;
+  private volatile boolean caughtUp;
+  private volatile long behind = -1;
+  /** The offsets the counts reflect: the position after the last batch applied. Read and written on the loop. */
+  private Map<Integer, Long> appliedOffsets = Map.of();
 
   /** {@code freshness} times each ballot from its decision (the record's timestamp) to its being counted. */
-  AcceptedBallotsFeed(String bootstrap, Context context, Consumer<List<AcceptedBallot>> apply, Timer freshness) {
+  AcceptedBallotsFeed(String bootstrap, Context context, Counts counts, Checkpoints checkpoints, boolean restore,
+                      Counter applied, Timer freshness) {
     this.consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -47,7 +63,10 @@ final class AcceptedBallotsFeed implements Runnable {
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000,
         ConsumerConfig.CLIENT_ID_CONFIG, "votegate-tally"), new StringDeserializer(), new StringDeserializer());
     this.context = context;
-    this.apply = apply;
+    this.counts = counts;
+    this.checkpoints = checkpoints;
+    this.restore = restore;
+    this.applied = applied;
     this.freshness = freshness;
   }
 
@@ -57,8 +76,31 @@ final class AcceptedBallotsFeed implements Runnable {
       var partitions = consumer.partitionsFor(Topics.ACCEPTED, Duration.ofMinutes(1)).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+      var checkpoint = restore ? checkpoints.latest(counts.electionId()) : Optional.<Checkpoints.Checkpoint>empty();
+      Map<Integer, Long> from = new HashMap<>();
+      if (checkpoint.isPresent()) {
+        from.putAll(checkpoint.get().offsets());
+        onLoop(() -> {
+          counts.restore(checkpoint.get().counts());
+          appliedOffsets = Map.copyOf(from);
+        });
+      }
+      for (var partition : partitions) {
+        consumer.seek(partition, from.getOrDefault(partition.partition(), 0L));
+      }
+      // read_committed: the end offsets are the last stable offsets, what this tally must count before it is live.
+      var target = consumer.endOffsets(partitions);
+      long toRead = partitions.stream().mapToLong(p -> Math.max(0, target.get(p) - consumer.position(p))).sum();
+      start = new Start(checkpoint.map(Checkpoints.Checkpoint::sequence).orElse(0L), toRead, checkpoint.isPresent());
+      LOG.info("counting from {}: {} records to read before the counts are live",
+          checkpoint.map(c -> "the checkpoint of " + c.instance() + " at sequence " + c.sequence()).orElse("the start"),
+          toRead);
       while (running) {
+        behind = partitions.stream().mapToLong(p -> Math.max(0, target.get(p) - consumer.position(p))).sum();
+        if (!caughtUp && behind == 0) {
+          caughtUp = true;
+          LOG.info("caught up: the counts are live");
+        }
         var records = consumer.poll(Duration.ofMillis(500));
         lastPoll = Instant.now();
         if (records.isEmpty()) {
@@ -75,12 +117,13 @@ final class AcceptedBallotsFeed implements Runnable {
             LOG.error("unreadable accepted ballot at {}/{}: {}", record.partition(), record.offset(), e.toString());
           }
         }
-        var applied = new CompletableFuture<Void>();
-        context.runOnContext(v -> {
-          apply.accept(batch);
-          applied.complete(null);
+        var positions = new HashMap<Integer, Long>();
+        partitions.forEach(p -> positions.put(p.partition(), consumer.position(p)));
+        onLoop(() -> {
+          batch.forEach(counts::apply);
+          appliedOffsets = Map.copyOf(positions);
+          applied.increment(batch.size());
         });
-        applied.join();
         long countedAt = System.currentTimeMillis();
         for (long at : decidedAt) {
           freshness.record(Math.max(0, countedAt - at), TimeUnit.MILLISECONDS);
@@ -94,6 +137,40 @@ final class AcceptedBallotsFeed implements Runnable {
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
+  }
+
+  /** Runs {@code work} on the tally's event loop, where the counts live, and waits for it. */
+  private void onLoop(Runnable work) {
+    var done = new CompletableFuture<Void>();
+    context.runOnContext(v -> {
+      try {
+        work.run();
+        done.complete(null);
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    });
+    done.join();
+  }
+
+  /** The offsets the counts now reflect; on the event loop. */
+  Map<Integer, Long> appliedOffsets() {
+    return appliedOffsets;
+  }
+
+  /** Where counting started, once known. */
+  Start start() {
+    return start;
+  }
+
+  /** Whether the counts include every record that existed when the tally started: only then are they live. */
+  boolean caughtUp() {
+    return caughtUp;
+  }
+
+  /** Records still to read before caught up (0 after), or -1 before the start is known. */
+  long behind() {
+    return caughtUp ? 0 : behind;
   }
 
   boolean healthy() {

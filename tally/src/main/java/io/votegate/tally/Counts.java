@@ -59,6 +59,10 @@ final class Counts {
     return sequence;
   }
 
+  String electionId() {
+    return election.id();
+  }
+
   /** Ballots that named a state, county or candidate this election does not have; never counted. */
   long skipped() {
     return skipped;
@@ -199,6 +203,78 @@ final class Counts {
 
   private boolean embargoed(Election.State state, Instant now) {
     return election.embargo() && !state.pollsClosedAt(now);
+  }
+
+  // --- checkpoints ----------------------------------------------------------------------------------------------
+
+  /**
+   * Every counter and the sequence, as a checkpoint stores them: per contest, state and county, {@code [ballots,
+   * changedAt, votes…]}. With the offsets they reflect (kept by the caller), it is the whole state of the tally.
+   */
+  JsonObject toCheckpoint() {
+    var contestsJson = new JsonObject();
+    for (var units : contests.values()) {
+      var states = new JsonObject();
+      for (var state : units.states().values()) {
+        var countiesJson = new JsonObject();
+        state.counties().forEach((fips, unit) -> countiesJson.put(fips, unitJson(unit)));
+        states.put(state.state().code(), new JsonObject().put("total", unitJson(state.total()))
+            .put("counties", countiesJson));
+      }
+      contestsJson.put(units.contest().id(), states);
+    }
+    return new JsonObject().put("electionId", election.id()).put("sequence", sequence).put("skipped", skipped)
+        .put("contests", contestsJson);
+  }
+
+  /**
+   * Replaces every counter with a checkpoint's. Refuses one of another election, or whose contests, states, counties
+   * or candidates differ from this definition's (a changed definition needs a replay, not a restore).
+   */
+  void restore(JsonObject checkpoint) {
+    if (!election.id().equals(checkpoint.getString("electionId"))) {
+      throw new IllegalArgumentException("a checkpoint of election " + checkpoint.getString("electionId"));
+    }
+    var contestsJson = checkpoint.getJsonObject("contests");
+    if (!contestsJson.fieldNames().equals(contests.keySet())) {
+      throw new IllegalArgumentException("the checkpoint's contests differ from the definition's");
+    }
+    for (var units : contests.values()) {
+      var states = contestsJson.getJsonObject(units.contest().id());
+      if (!states.fieldNames().equals(units.states().keySet())) {
+        throw new IllegalArgumentException("contest " + units.contest().id() + ": the checkpoint's states differ");
+      }
+      for (var state : units.states().values()) {
+        var stateJson = states.getJsonObject(state.state().code());
+        var countiesJson = stateJson.getJsonObject("counties");
+        if (!countiesJson.fieldNames().equals(state.counties().keySet())) {
+          throw new IllegalArgumentException(state.state().code() + ": the checkpoint's counties differ");
+        }
+        restoreUnit(state.total(), stateJson.getJsonArray("total"));
+        state.counties().forEach((fips, unit) -> restoreUnit(unit, countiesJson.getJsonArray(fips)));
+      }
+    }
+    sequence = checkpoint.getLong("sequence");
+    skipped = checkpoint.getLong("skipped");
+  }
+
+  private static JsonArray unitJson(Unit unit) {
+    var json = new JsonArray().add(unit.ballots).add(unit.changedAt);
+    for (long v : unit.votes) {
+      json.add(v);
+    }
+    return json;
+  }
+
+  private static void restoreUnit(Unit unit, JsonArray json) {
+    if (json.size() != 2 + unit.votes.length) {
+      throw new IllegalArgumentException("a unit with " + (json.size() - 2) + " candidates, not " + unit.votes.length);
+    }
+    unit.ballots = json.getLong(0);
+    unit.changedAt = json.getLong(1);
+    for (int i = 0; i < unit.votes.length; i++) {
+      unit.votes[i] = json.getLong(2 + i);
+    }
   }
 
   private static JsonObject votes(Election.Contest contest, long[] counts) {

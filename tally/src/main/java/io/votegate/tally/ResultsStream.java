@@ -15,6 +15,8 @@ import java.util.Set;
  * The results stream of API.md: {@code retry}, a {@code snapshot}, then {@code delta} events with absolute counts of
  * the units that changed. Clients are served on a timer, at most one delta each per interval: whatever changed
  * since a client's last event goes in one delta, so a slow client gets conflated deltas and nothing queues up.
+ * While the tally is catching up, a new client gets {@code retry} and heartbeats only, and its first event once the
+ * counts are live: a newsroom never sees a partial count as if it were the count.
  */
 final class ResultsStream {
 
@@ -24,22 +26,28 @@ final class ResultsStream {
     long sent;
     /** Needs a whole new snapshot (an embargo changed), not a delta: kept until it could be written. */
     boolean stale;
+    /** Opened while the tally was catching up: its first event waits until the counts are live. */
+    boolean waiting;
+    final Long resumeFrom;
 
-    Client(HttpServerResponse response, View view, long sent) {
+    Client(HttpServerResponse response, View view, long sent, Long resumeFrom) {
       this.response = response;
       this.view = view;
       this.sent = sent;
+      this.resumeFrom = resumeFrom;
     }
   }
 
   private final Counts counts;
   private final Clock clock;
+  private final AcceptedBallotsFeed feed;
   private final Set<Client> clients = new LinkedHashSet<>();
   private long embargoed = -1;
 
-  ResultsStream(Vertx vertx, Counts counts, TallyConfig config, Clock clock) {
+  ResultsStream(Vertx vertx, Counts counts, TallyConfig config, Clock clock, AcceptedBallotsFeed feed) {
     this.counts = counts;
     this.clock = clock;
+    this.feed = feed;
     vertx.setPeriodic(config.deltaInterval().toMillis(), id -> tick());
     vertx.setPeriodic(config.heartbeat().toMillis(),
         id -> List.copyOf(clients).forEach(c -> c.response.write(": heartbeat\n\n")));
@@ -56,18 +64,41 @@ final class ResultsStream {
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .putHeader("X-Accel-Buffering", "no");
     response.write("retry: 2000\n\n");
-    var now = clock.instant();
-    var client = new Client(response, view, counts.sequence());
-    if (resumeFrom != null && resumeFrom <= counts.sequence()) {
-      var delta = counts.delta(view, resumeFrom, now);
-      if (delta != null) {
-        response.write(event("delta", delta));
-      }
-    } else {
-      response.write(event("snapshot", counts.snapshot(view, now)));
-    }
+    var client = new Client(response, view, counts.sequence(), resumeFrom);
     clients.add(client);
     response.closeHandler(v -> clients.remove(client));
+    if (feed.caughtUp()) {
+      first(client, clock.instant());
+    } else {
+      client.waiting = true;
+    }
+  }
+
+  /**
+   * A client's first event: a conflated delta since its {@code Last-Event-ID}, if this tally has reached it, else a
+   * snapshot. After a restart the tally numbers the ballots read after its checkpoint anew, in an order that may
+   * differ from the one before the crash: an id in that stretch ({@link #ambiguousUpTo()}) may name another set of
+   * ballots, so the delta goes back to the checkpoint. Deltas carry absolute counts: more units is still exact.
+   */
+  private void first(Client client, java.time.Instant now) {
+    var from = client.resumeFrom;
+    client.sent = counts.sequence();
+    if (from != null && from <= counts.sequence()) {
+      var start = feed.start();
+      long since = from > start.sequence() && from <= ambiguousUpTo() ? start.sequence() : from;
+      var delta = counts.delta(client.view, since, now);
+      if (delta != null) {
+        client.response.write(event("delta", delta));
+      }
+    } else {
+      client.response.write(event("snapshot", counts.snapshot(client.view, now)));
+    }
+  }
+
+  /** The last sequence number the tally before a restart may have given, unknown to this one. */
+  private long ambiguousUpTo() {
+    var start = feed.start();
+    return start.sequence() + start.toRead();
   }
 
   private void tick() {
@@ -80,9 +111,18 @@ final class ResultsStream {
     var sequence = counts.sequence();
     // Clients with the same view and position get the same bytes: build and encode each event once per tick.
     var events = new HashMap<List<Object>, String>();
+    boolean live = feed.caughtUp();
     for (var client : List.copyOf(clients)) {
       if (client.response.writeQueueFull()) {
         continue; // slow reader: its next delta will cover everything since its last one
+      }
+      if (client.waiting) {
+        if (live) {
+          client.waiting = false;
+          client.stale = false;
+          first(client, now);
+        }
+        continue;
       }
       if (client.stale) {
         client.response.write(events.computeIfAbsent(List.of(client.view),

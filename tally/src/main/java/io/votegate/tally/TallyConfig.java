@@ -6,9 +6,13 @@ import io.votegate.platform.Env;
 import java.time.Duration;
 import java.util.Map;
 
-/** The tally's configuration, read once from the environment. */
+/**
+ * The tally's configuration, read once from the environment. {@code instanceId} keys its checkpoints, so that a
+ * restarted tally goes on from its own; {@code checkpointInterval} is how often it stores one; without
+ * {@code restore} it ignores checkpoints and rebuilds every count from the first accepted ballot.
+ */
 public record TallyConfig(int httpPort, String kafkaBootstrap, Election election, Duration deltaInterval,
-                          Duration heartbeat) {
+                          Duration heartbeat, String instanceId, Duration checkpointInterval, boolean restore) {
 
   public static TallyConfig fromEnv(Map<String, String> vars) {
     var env = new Env(vars);
@@ -17,6 +21,9 @@ public record TallyConfig(int httpPort, String kafkaBootstrap, Election election
         env.string("VOTEGATE_KAFKA_BOOTSTRAP", "localhost:9092"),
         env.election(),
         env.duration("VOTEGATE_DELTA_INTERVAL", Duration.ofMillis(250)),
-        env.duration("VOTEGATE_SSE_HEARTBEAT", Duration.ofSeconds(15))));
+        env.duration("VOTEGATE_SSE_HEARTBEAT", Duration.ofSeconds(15)),
+        env.string("VOTEGATE_INSTANCE_ID", env.string("HOSTNAME", "tally")),
+        env.duration("VOTEGATE_TALLY_CHECKPOINT_INTERVAL", Duration.ofSeconds(10)),
+        !"rebuild".equals(env.string("VOTEGATE_TALLY_START", "checkpoint"))));
   }
 }

@@ -12,15 +12,20 @@ import io.vertx.ext.web.RoutingContext;
 import io.votegate.platform.Http;
 import io.votegate.platform.Metrics;
 import io.votegate.platform.Problem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Counts the accepted ballots ({@link AcceptedBallotsFeed}) and serves the counts: snapshot JSON, the SSE stream and
  * the results page. Counters and streams live on this verticle's event loop, so they need no locks.
  */
 public final class TallyVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(TallyVerticle.class);
   private final TallyConfig config;
   private final Metrics metrics;
   private final Clock clock = Clock.systemUTC();
@@ -28,6 +33,10 @@ public final class TallyVerticle extends VerticleBase {
   private ResultsStream stream;
   private AcceptedBallotsFeed feed;
   private Thread feedThread;
+  private Checkpoints checkpoints;
+  private boolean saving;
+  private long checkpointed = -1;
+  private Instant lastCheckpoint = Instant.now();
   private HttpServer server;
 
   TallyVerticle(TallyConfig config, Metrics metrics) {
@@ -38,34 +47,79 @@ public final class TallyVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     counts = new Counts(config.election());
-    stream = new ResultsStream(vertx, counts, config, clock);
+    checkpoints = new Checkpoints(config.kafkaBootstrap(), config.instanceId());
     var applied = Counter.builder("votegate.tally.counts.applied").description("Accepted ballots counted")
         .register(metrics.registry());
-    Gauge.builder("votegate.tally.sequence", () -> counts.sequence()).register(metrics.registry());
-    Gauge.builder("votegate.tally.stream.clients", () -> stream.clients()).register(metrics.registry());
     var freshness = Timer.builder("votegate.tally.freshness")
         .description("From a ballot's decision (its record on ballots.accepted) to its being counted here")
         .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(1)).register(metrics.registry());
+    feed = new AcceptedBallotsFeed(config.kafkaBootstrap(), context, counts, checkpoints, config.restore(),
+        applied, freshness);
+    stream = new ResultsStream(vertx, counts, config, clock, feed);
+    Gauge.builder("votegate.tally.sequence", () -> counts.sequence()).register(metrics.registry());
+    Gauge.builder("votegate.tally.stream.clients", () -> stream.clients()).register(metrics.registry());
+    Gauge.builder("votegate.tally.catching_up", () -> feed.caughtUp() ? 0 : 1)
+        .description("1 until the counts include every ballot there was when the tally started").register(metrics.registry());
+    Gauge.builder("votegate.tally.checkpoint.age", () -> Duration.between(lastCheckpoint, clock.instant()).toSeconds())
+        .description("Seconds since the last checkpoint was stored").baseUnit("seconds").register(metrics.registry());
 
     var router = Router.router(vertx);
     router.get("/results").handler(this::getPage);
     router.get("/api/v1/results").handler(this::getSnapshot);
     router.get("/api/v1/results/stream").handler(this::getStream);
-    Http.healthRoutes(router, () -> feed.healthy() ? Future.succeededFuture() : Future.failedFuture("feed stalled"));
+    Http.healthRoutes(router, this::ready);
     Http.metricsRoute(router, metrics);
     Http.installErrorMapping(router);
 
-    feed = new AcceptedBallotsFeed(config.kafkaBootstrap(), context, batch -> {
-      batch.forEach(counts::apply);
-      applied.increment(batch.size());
-    }, freshness);
     feedThread = new Thread(feed, "tally-accepted-ballots");
     feedThread.start();
+    vertx.setPeriodic(config.checkpointInterval().toMillis(), id -> checkpoint());
     return vertx.createHttpServer().requestHandler(router).listen(config.httpPort())
         .onSuccess(s -> server = s);
   }
 
+  /** Ready once the counts are live: a tally still catching up would serve partial counts as if they were final. */
+  private Future<?> ready() {
+    if (!feed.healthy()) {
+      return Future.failedFuture("the accepted-ballots feed has stalled");
+    }
+    return feed.caughtUp() ? Future.succeededFuture() : Future.failedFuture(catchingUp());
+  }
+
+  private String catchingUp() {
+    long behind = feed.behind();
+    return "catching up: " + (behind < 0 ? "reading the latest checkpoint" : String.format("%,d", behind)
+        + " accepted ballots to read") + " before the counts are live";
+  }
+
+  /**
+   * Stores the counts with the offsets they reflect, if they changed; off the loop. Counts and offsets are taken
+   * together on the loop, where both change together, so the checkpoint is a state the tally really was in.
+   */
+  private void checkpoint() {
+    if (saving || feed.start() == null || counts.sequence() == checkpointed) {
+      return;
+    }
+    saving = true;
+    var state = counts.toCheckpoint();
+    var offsets = feed.appliedOffsets();
+    long sequence = counts.sequence();
+    vertx.executeBlocking(() -> checkpoints.save(state, offsets).get(30, TimeUnit.SECONDS), false)
+        .onComplete(done -> {
+          saving = false;
+          if (done.succeeded()) {
+            checkpointed = sequence;
+            lastCheckpoint = clock.instant();
+          } else {
+            LOG.warn("storing a checkpoint at sequence {} failed: {}", sequence, done.cause().toString());
+          }
+        });
+  }
+
   private void getSnapshot(RoutingContext ctx) {
+    if (!feed.caughtUp()) {
+      throw Problem.unavailable("The tally is " + catchingUp() + "; these counts would be partial.", 2);
+    }
     var view = View.parse(ctx.queryParams(), config.election());
     var etag = "\"" + counts.sequence() + "\"";
     ctx.response().putHeader(HttpHeaders.ETAG, etag).putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
@@ -102,6 +156,14 @@ public final class TallyVerticle extends VerticleBase {
     return (server == null ? Future.succeededFuture() : server.shutdown())
         .eventually(() -> vertx.executeBlocking(() -> {
           feedThread.join(10_000);
+          return null;
+        }))
+        // A last checkpoint, so that a graceful restart reads nothing again.
+        .eventually(() -> feed.start() == null || counts.sequence() == checkpointed ? Future.succeededFuture()
+            : vertx.executeBlocking(() -> checkpoints.save(counts.toCheckpoint(), feed.appliedOffsets())
+                .get(10, TimeUnit.SECONDS)))
+        .eventually(() -> vertx.executeBlocking(() -> {
+          checkpoints.close();
           return null;
         }));
   }
