@@ -62,7 +62,9 @@ final class ResultsStream {
     response.setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .putHeader("X-Accel-Buffering", "no");
+        .putHeader("X-Accel-Buffering", "no")
+        // Not compressed: a compressor holds bytes back until it has enough, and an event must leave when it happens.
+        .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
     response.write("retry: 2000\n\n");
     var client = new Client(response, view, counts.sequence(), resumeFrom);
     clients.add(client);

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.votegate.platform.Http;
@@ -74,7 +75,9 @@ public final class TallyVerticle extends VerticleBase {
     feedThread = new Thread(feed, "tally-accepted-ballots");
     feedThread.start();
     vertx.setPeriodic(config.checkpointInterval().toMillis(), id -> checkpoint());
-    return vertx.createHttpServer().requestHandler(router).listen(config.httpPort())
+    // gzip for whoever asks (newsrooms' feeds do): the snapshot and the page. The stream says identity, see there.
+    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)).requestHandler(router)
+        .listen(config.httpPort())
         .onSuccess(s -> server = s);
   }
 
@@ -127,11 +130,19 @@ public final class TallyVerticle extends VerticleBase {
       ctx.response().setStatusCode(304).end();
       return;
     }
-    Http.json(ctx, 200, counts.snapshot(view, clock.instant()));
+    var snapshot = counts.snapshot(view, clock.instant());
+    if (view.format() == View.Format.CSV) {
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").end(ResultsCsv.of(snapshot));
+    } else {
+      Http.json(ctx, 200, snapshot);
+    }
   }
 
   private void getStream(RoutingContext ctx) {
     var view = View.parse(ctx.queryParams(), config.election());
+    if (view.format() != View.Format.JSON) {
+      throw Problem.malformed("format", "the stream is JSON events; CSV is for the snapshot");
+    }
     var lastEventId = ctx.request().getHeader("Last-Event-ID");
     var since = lastEventId != null ? lastEventId : ctx.queryParams().get("since");
     Long resumeFrom = null;

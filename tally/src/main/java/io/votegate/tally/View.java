@@ -14,9 +14,12 @@ import java.util.Set;
  * What a newsroom asked to see: which contests, which states, and how deep ({@code national}, {@code state},
  * {@code county}). Parsed from the query string; an unknown contest, state or level is a 400, not an empty answer.
  */
-record View(Set<String> contests, Set<String> states, Level level) {
+record View(Set<String> contests, Set<String> states, Level level, Format format) {
 
   enum Level { NATIONAL, STATE, COUNTY }
+
+  /** The snapshot's media type: JSON, or CSV rows (see {@link ResultsCsv}); the stream is JSON only. */
+  enum Format { JSON, CSV }
 
   static View parse(MultiMap query, Election election) {
     var errors = new JsonArray();
@@ -37,17 +40,28 @@ record View(Set<String> contests, Set<String> states, Level level) {
         errors.add(error("level", "must be national, state or county"));
       }
     }
+    var formats = query.getAll("format");
+    Format format = Format.JSON;
+    if (formats.size() > 1) {
+      errors.add(error("format", "give one format"));
+    } else if (formats.size() == 1) {
+      try {
+        format = Format.valueOf(formats.get(0).toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        errors.add(error("format", "must be json or csv"));
+      }
+    }
     var since = query.getAll("since");
     if (since.size() > 1 || (since.size() == 1 && !since.get(0).matches("\\d{1,18}"))) {
       errors.add(error("since", "must be one non-negative integer sequence"));
     }
-    var unknown = query.names().stream().filter(n -> !List.of("contest", "state", "level", "since").contains(n))
+    var unknown = query.names().stream().filter(n -> !List.of("contest", "state", "level", "format", "since").contains(n))
         .sorted().toList();
     unknown.forEach(n -> errors.add(error(n, "unknown parameter")));
     if (!errors.isEmpty()) {
       throw Problem.malformed(errors);
     }
-    return new View(contests, states, level);
+    return new View(contests, states, level, format);
   }
 
   boolean showsContest(String contest) {

@@ -137,6 +137,40 @@ class TallyRestartTest {
     assertEquals(finalCounts, newsroom, "the resumed newsroom's counts equal the snapshot's");
     assertEquals(expected, finalCounts, "and every ballot produced is counted once");
 
+    // Newsrooms' feeds ask for gzip: the snapshot is compressed, and is the same snapshot; the stream is not.
+    var http = java.net.http.HttpClient.newHttpClient();
+    var gzipped = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+            "http://127.0.0.1:" + portB + "/api/v1/results?level=county")).header("Accept-Encoding", "gzip").build(),
+        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals("gzip", gzipped.headers().firstValue("Content-Encoding").orElse(""));
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body()))) {
+      assertEquals(finalCounts, countiesOf(new JsonObject(new String(in.readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8))));
+    }
+    var page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + portB
+        + "/results")).header("Accept-Encoding", "gzip").build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+    assertEquals("gzip", page.headers().firstValue("Content-Encoding").orElse(""));
+    var stream = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + portB
+        + "/api/v1/results/stream")).header("Accept-Encoding", "gzip").build(),
+        java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+    assertNotEquals("gzip", stream.headers().firstValue("Content-Encoding").orElse(""), "events leave at once");
+    stream.body().close();
+
+    // The same counts as CSV rows, one per contest, unit and candidate.
+    var csv = clientB.get("/api/v1/results?level=county&format=csv");
+    assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
+    var lines = csv.body().split("\n");
+    assertEquals("contest,unit,state,county_fips,county,candidate,votes,ballots", lines[0]);
+    var fromCsv = new HashMap<String, Long>();
+    for (var line : java.util.Arrays.asList(lines).subList(1, lines.length)) {
+      var f = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1);
+      if (f[1].equals("county") && Long.parseLong(f[6]) > 0) {
+        fromCsv.put(f[0] + "/" + f[2] + "/" + f[3] + "/" + f[5], Long.parseLong(f[6]));
+      }
+    }
+    assertEquals(finalCounts, fromCsv, "the CSV says what the JSON says");
+    assertEquals(400, clientB.get("/api/v1/results/stream?format=csv").statusCode());
+
     // A cold rebuild from offset 0, ignoring checkpoints, gives exactly the same counts.
     int portC = Infra.freePort();
     tally("tally-rebuild", portC, false);
