@@ -109,19 +109,23 @@ class ManifestsTest {
     assertThrows(IllegalArgumentException.class, () -> Kustomize.render(overlay), "a feature the test does not render");
   }
 
+  /** A deep copy of a rendered object, to spoil without touching the shared rendering. */
   @SuppressWarnings("unchecked")
   static Map<String, Object> copy(Map<String, Object> object) {
-    var copy = new LinkedHashMap<String, Object>();
-    object.forEach((k, v) -> copy.put(k, v instanceof Map<?, ?> m ? copy((Map<String, Object>) m)
-        : v instanceof List<?> l ? copyList(l) : v));
-    return copy;
+    return (Map<String, Object>) copyOf(object);
   }
 
-  @SuppressWarnings("unchecked")
-  private static List<Object> copyList(List<?> list) {
-    var copy = new ArrayList<Object>();
-    list.forEach(v -> copy.add(v instanceof Map<?, ?> m ? copy((Map<String, Object>) m)
-        : v instanceof List<?> l ? copyList(l) : v));
-    return copy;
+  private static Object copyOf(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      var copy = new LinkedHashMap<Object, Object>();
+      map.forEach((k, v) -> copy.put(k, copyOf(v)));
+      return copy;
+    }
+    if (value instanceof List<?> list) {
+      var copy = new ArrayList<Object>();
+      list.forEach(v -> copy.add(copyOf(v)));
+      return copy;
+    }
+    return value;
   }
 }

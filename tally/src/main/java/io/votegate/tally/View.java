@@ -29,28 +29,8 @@ record View(Set<String> contests, Set<String> states, Level level, Format format
     var states = Set.copyOf(query.getAll("state"));
     states.stream().filter(s -> election.state(s).isEmpty()).sorted()
         .forEach(s -> errors.add(error("state", "unknown state '" + s + "'")));
-    var levels = query.getAll("level");
-    Level level = Level.STATE;
-    if (levels.size() > 1) {
-      errors.add(error("level", "give one level"));
-    } else if (levels.size() == 1) {
-      try {
-        level = Level.valueOf(levels.get(0).toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        errors.add(error("level", "must be national, state or county"));
-      }
-    }
-    var formats = query.getAll("format");
-    Format format = Format.JSON;
-    if (formats.size() > 1) {
-      errors.add(error("format", "give one format"));
-    } else if (formats.size() == 1) {
-      try {
-        format = Format.valueOf(formats.get(0).toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        errors.add(error("format", "must be json or csv"));
-      }
-    }
+    var level = oneOf(query, "level", Level.class, Level.STATE, "must be national, state or county", errors);
+    var format = oneOf(query, "format", Format.class, Format.JSON, "must be json or csv", errors);
     var since = query.getAll("since");
     if (since.size() > 1 || (since.size() == 1 && !since.get(0).matches("\\d{1,18}"))) {
       errors.add(error("since", "must be one non-negative integer sequence"));
@@ -74,6 +54,22 @@ record View(Set<String> contests, Set<String> states, Level level, Format format
 
   boolean showsCounties() {
     return level == Level.COUNTY;
+  }
+
+  /** The value of {@code name}, one of {@code type}'s (any case), {@code fallback} if absent; else an error. */
+  private static <E extends Enum<E>> E oneOf(MultiMap query, String name, Class<E> type, E fallback, String rule,
+                                             JsonArray errors) {
+    var values = query.getAll(name);
+    if (values.size() > 1) {
+      errors.add(error(name, "give one " + name));
+    } else if (values.size() == 1) {
+      try {
+        return Enum.valueOf(type, values.get(0).toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        errors.add(error(name, rule));
+      }
+    }
+    return fallback;
   }
 
   private static JsonObject error(String field, String message) {
