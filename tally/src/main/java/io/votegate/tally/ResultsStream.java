@@ -1,5 +1,7 @@
 package io.votegate.tally;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -26,6 +28,8 @@ final class ResultsStream {
     long sent;
     /** Needs a whole new snapshot (an embargo changed), not a delta: kept until it could be written. */
     boolean stale;
+    /** When its write queue was first found full, in ms; 0 while it reads. */
+    long fullSince;
     /** Opened while the tally was catching up: its first event waits until the counts are live. */
     boolean waiting;
     final Long resumeFrom;
@@ -41,13 +45,25 @@ final class ResultsStream {
   private final Counts counts;
   private final Clock clock;
   private final AcceptedBallotsFeed feed;
+  private final long stallMillis;
+  private final Counter deltas;
+  private final Counter conflated;
+  private final Counter dropped;
   private final Set<Client> clients = new LinkedHashSet<>();
   private long embargoed = -1;
 
-  ResultsStream(Vertx vertx, Counts counts, TallyConfig config, Clock clock, AcceptedBallotsFeed feed) {
+  ResultsStream(Vertx vertx, Counts counts, TallyConfig config, Clock clock, AcceptedBallotsFeed feed,
+                MeterRegistry registry) {
     this.counts = counts;
     this.clock = clock;
     this.feed = feed;
+    this.stallMillis = config.stallTimeout().toMillis();
+    this.deltas = Counter.builder("votegate.tally.stream.deltas").description("Delta events written to clients")
+        .register(registry);
+    this.conflated = Counter.builder("votegate.tally.stream.conflated")
+        .description("Ticks a slow client skipped: its next delta covers them").register(registry);
+    this.dropped = Counter.builder("votegate.tally.stream.dropped")
+        .description("Clients dropped after reading nothing for the stall timeout").register(registry);
     vertx.setPeriodic(config.deltaInterval().toMillis(), id -> tick());
     vertx.setPeriodic(config.heartbeat().toMillis(),
         id -> List.copyOf(clients).forEach(c -> c.response.write(": heartbeat\n\n")));
@@ -114,10 +130,23 @@ final class ResultsStream {
     // Clients with the same view and position get the same bytes: build and encode each event once per tick.
     var events = new HashMap<List<Object>, String>();
     boolean live = feed.caughtUp();
+    long nowMillis = now.toEpochMilli();
     for (var client : List.copyOf(clients)) {
       if (client.response.writeQueueFull()) {
-        continue; // slow reader: its next delta will cover everything since its last one
+        // A slow reader: its next delta will cover everything since its last one, so what it holds is bounded by
+        // the write queue. One that reads nothing at all for the stall timeout is dropped; it may resume.
+        if (client.fullSince == 0) {
+          client.fullSince = nowMillis;
+        } else if (nowMillis - client.fullSince >= stallMillis) {
+          clients.remove(client);
+          dropped.increment();
+          client.response.reset();
+          continue;
+        }
+        conflated.increment();
+        continue;
       }
+      client.fullSince = 0;
       if (client.waiting) {
         if (live) {
           client.waiting = false;
@@ -137,6 +166,7 @@ final class ResultsStream {
         });
         if (!delta.isEmpty()) {
           client.response.write(delta);
+          deltas.increment();
         }
       }
       client.sent = sequence;

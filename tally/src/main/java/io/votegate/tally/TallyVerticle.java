@@ -56,7 +56,7 @@ public final class TallyVerticle extends VerticleBase {
         .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(1)).register(metrics.registry());
     feed = new AcceptedBallotsFeed(config.kafkaBootstrap(), context, counts, checkpoints, config.restore(),
         applied, freshness);
-    stream = new ResultsStream(vertx, counts, config, clock, feed);
+    stream = new ResultsStream(vertx, counts, config, clock, feed, metrics.registry());
     Gauge.builder("votegate.tally.sequence", () -> counts.sequence()).register(metrics.registry());
     Gauge.builder("votegate.tally.stream.clients", () -> stream.clients()).register(metrics.registry());
     Gauge.builder("votegate.tally.catching_up", () -> feed.caughtUp() ? 0 : 1)
