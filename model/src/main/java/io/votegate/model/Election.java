@@ -24,8 +24,11 @@ import java.util.stream.Collectors;
  *
  * <p>Definitions are JSON. Poll windows are either absolute ({@code "opens"}, {@code "closes"} as instants) or relative
  * to the election's start ({@code "opensAfter"}, {@code "closesAfter"} as ISO durations), so that a demo can open "now".
+ * A {@code "test": true} election is a rehearsal (every simulated one is): results say so, so that no newsroom
+ * reports a rehearsal's counts as an election's.
  */
-public record Election(String id, String name, boolean embargo, List<Contest> contests, List<State> states) {
+public record Election(String id, String name, boolean embargo, boolean test, List<Contest> contests,
+                       List<State> states) {
 
   public record Candidate(String id, String name, String party) {}
 
@@ -114,7 +117,7 @@ public record Election(String id, String name, boolean embargo, List<Contest> co
                 : c.getJsonArray("states").stream().map(String.class::cast).collect(Collectors.toUnmodifiableSet())))
         .toList();
     var election = new Election(json.getString("id"), json.getString("name"), json.getBoolean("embargo", false),
-        contests, states);
+        json.getBoolean("test", false), contests, states);
     election.check();
     return election;
   }
@@ -207,7 +210,7 @@ public record Election(String id, String name, boolean embargo, List<Contest> co
     var scaledStates = states.stream().map(s -> new State(s.code(), s.name(), s.opens(), s.closes(), s.zone(),
         s.counties().stream().map(c -> new County(c.fips(), c.name(), scale(c.voters(), factor))).toList()))
         .toList();
-    return new Election(id, name, embargo, contests, scaledStates);
+    return new Election(id, name, embargo, test, contests, scaledStates);
   }
 
   /** Rounded, but a county with voters keeps at least one, so every county can report. */
@@ -237,6 +240,7 @@ public record Election(String id, String name, boolean embargo, List<Contest> co
         .put("id", id)
         .put("name", name)
         .put("embargo", embargo)
+        .put("test", test)
         .put("contests", new JsonArray(contests.stream().map(c -> contestJson(c)
             .put("states", new JsonArray(c.states().stream().sorted().toList()))).toList()))
         .put("states", new JsonArray(states.stream().map(s -> new JsonObject()

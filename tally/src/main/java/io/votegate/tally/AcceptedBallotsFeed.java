@@ -76,14 +76,23 @@ final class AcceptedBallotsFeed implements Runnable {
       var partitions = consumer.partitionsFor(Topics.ACCEPTED, Duration.ofMinutes(1)).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(partitions);
-      var checkpoint = restore ? checkpoints.latest(counts.electionId()) : Optional.<Checkpoints.Checkpoint>empty();
+      var latest = restore ? checkpoints.latest(counts.electionId()) : Optional.<Checkpoints.Checkpoint>empty();
       Map<Integer, Long> from = new HashMap<>();
-      if (checkpoint.isPresent()) {
-        from.putAll(checkpoint.get().offsets());
-        onLoop(() -> {
-          counts.restore(checkpoint.get().counts());
-          appliedOffsets = Map.copyOf(from);
-        });
+      Optional<Checkpoints.Checkpoint> checkpoint = Optional.empty();
+      if (latest.isPresent()) {
+        try {
+          onLoop(() -> {
+            counts.restore(latest.get().counts());
+            appliedOffsets = Map.copyOf(latest.get().offsets());
+          });
+          from.putAll(latest.get().offsets());
+          checkpoint = latest;
+        } catch (RuntimeException unusable) {
+          // Another definition of the election (or a damaged record): counting from the start is always right.
+          LOG.warn("the checkpoint of {} cannot be restored ({}): counting from the start", latest.get().instance(),
+              unusable.getMessage());
+          onLoop(counts::clear);
+        }
       }
       for (var partition : partitions) {
         consumer.seek(partition, from.getOrDefault(partition.partition(), 0L));
@@ -110,23 +119,26 @@ final class AcceptedBallotsFeed implements Runnable {
         var decidedAt = new long[records.count()];
         int decided = 0;
         for (var record : records) {
-          decidedAt[decided++] = record.timestamp();
           try {
             batch.add(AcceptedBallot.fromJson(new JsonObject(record.value())));
+            decidedAt[decided++] = record.timestamp();
           } catch (RuntimeException e) {
             LOG.error("unreadable accepted ballot at {}/{}: {}", record.partition(), record.offset(), e.toString());
           }
         }
+        int count = decided;
         var positions = new HashMap<Integer, Long>();
         partitions.forEach(p -> positions.put(p.partition(), consumer.position(p)));
         onLoop(() -> {
-          batch.forEach(counts::apply);
+          for (int i = 0; i < count; i++) {
+            counts.apply(batch.get(i), decidedAt[i]);
+          }
           appliedOffsets = Map.copyOf(positions);
           applied.increment(batch.size());
         });
         long countedAt = System.currentTimeMillis();
-        for (long at : decidedAt) {
-          freshness.record(Math.max(0, countedAt - at), TimeUnit.MILLISECONDS);
+        for (int i = 0; i < count; i++) {
+          freshness.record(Math.max(0, countedAt - decidedAt[i]), TimeUnit.MILLISECONDS);
         }
       }
     } catch (WakeupException e) {

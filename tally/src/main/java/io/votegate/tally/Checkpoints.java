@@ -43,6 +43,8 @@ final class Checkpoints implements AutoCloseable {
   }
 
   private static final int MAX_BYTES = 16 * 1024 * 1024;
+  /** Bumped when the stored form changes; a checkpoint of another format is passed over (the tally rebuilds). */
+  private static final int FORMAT = 2;
 
   private final String bootstrap;
   private final String instance;
@@ -81,10 +83,9 @@ final class Checkpoints implements AutoCloseable {
           if (record.value() == null) {
             continue;
           }
-          var checkpoint = decode(record.key(), record.value());
-          if (electionId.equals(checkpoint.counts().getString("electionId"))) {
-            latestByInstance.put(record.key(), checkpoint);
-          }
+          decode(record.key(), record.value())
+              .filter(checkpoint -> electionId.equals(checkpoint.counts().getString("electionId")))
+              .ifPresent(checkpoint -> latestByInstance.put(record.key(), checkpoint));
         }
       }
       return Optional.ofNullable(latestByInstance.get(instance)).or(() -> latestByInstance.values().stream()
@@ -94,18 +95,21 @@ final class Checkpoints implements AutoCloseable {
 
   /** Stores a checkpoint; completes once Kafka has it on every in-sync replica. */
   Future<?> save(JsonObject counts, Map<Integer, Long> offsets) {
-    var json = new JsonObject().put("format", 1).put("counts", counts);
+    var json = new JsonObject().put("format", FORMAT).put("counts", counts);
     var offsetsJson = new JsonObject();
     offsets.forEach((partition, offset) -> offsetsJson.put(String.valueOf(partition), offset));
     json.put("offsets", offsetsJson);
     return producer.send(new ProducerRecord<>(Topics.TALLY_CHECKPOINTS, instance, gzip(json.encode())));
   }
 
-  private static Checkpoint decode(String instance, byte[] value) {
+  private static Optional<Checkpoint> decode(String instance, byte[] value) {
     var json = new JsonObject(gunzip(value));
+    if (json.getInteger("format", 0) != FORMAT) {
+      return Optional.empty();
+    }
     var offsets = new HashMap<Integer, Long>();
     json.getJsonObject("offsets").forEach(e -> offsets.put(Integer.parseInt(e.getKey()), ((Number) e.getValue()).longValue()));
-    return new Checkpoint(instance, json.getJsonObject("counts"), Map.copyOf(offsets));
+    return Optional.of(new Checkpoint(instance, json.getJsonObject("counts"), Map.copyOf(offsets)));
   }
 
   private static byte[] gzip(String text) {

@@ -6,6 +6,7 @@ import io.votegate.model.AcceptedBallot;
 import io.votegate.model.Election;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,8 @@ final class Counts {
     final long[] votes;
     long ballots;
     long changedAt;
+    /** When its count last changed: the latest decision time (record timestamp) of its ballots, in ms. */
+    long updatedAt;
 
     Unit(int candidates) {
       votes = new long[candidates];
@@ -68,7 +71,8 @@ final class Counts {
     return skipped;
   }
 
-  void apply(AcceptedBallot ballot) {
+  /** Counts one accepted ballot, decided at {@code decidedAt} (its record's timestamp, ms). */
+  void apply(AcceptedBallot ballot, long decidedAt) {
     if (!election.id().equals(ballot.electionId()) || !counties.contains(ballot.state() + "/" + ballot.county())) {
       skipped++;
       return;
@@ -91,6 +95,8 @@ final class Counts {
       }
       state.total().changedAt = seq;
       county.changedAt = seq;
+      state.total().updatedAt = Math.max(state.total().updatedAt, decidedAt);
+      county.updatedAt = Math.max(county.updatedAt, decidedAt);
     }
   }
 
@@ -119,6 +125,7 @@ final class Counts {
         .put("sequence", sequence)
         .put("generatedAt", now.toString())
         .put("status", election.states().stream().allMatch(s -> s.pollsClosedAt(now)) ? "closed" : "open")
+        .put("test", election.test())
         .put("contests", contestsJson);
   }
 
@@ -172,7 +179,7 @@ final class Counts {
         return json;
       }
     }
-    json.put("ballots", s.total().ballots);
+    json.put("ballots", s.total().ballots).put("lastUpdated", lastUpdated(s.total()));
     if (snapshot) {
       long expected = state.voters();
       json.put("expected", expected)
@@ -184,7 +191,8 @@ final class Counts {
       for (var county : state.counties()) {
         var unit = s.counties().get(county.fips());
         if (unit.changedAt > since || snapshot) {
-          var c = new JsonObject().put("fips", county.fips()).put("name", county.name()).put("ballots", unit.ballots);
+          var c = new JsonObject().put("fips", county.fips()).put("name", county.name()).put("ballots", unit.ballots)
+              .put("lastUpdated", lastUpdated(unit));
           if (snapshot) {
             c.put("expected", (long) county.voters());
           }
@@ -209,7 +217,7 @@ final class Counts {
 
   /**
    * Every counter and the sequence, as a checkpoint stores them: per contest, state and county, {@code [ballots,
-   * changedAt, votes…]}. With the offsets they reflect (kept by the caller), it is the whole state of the tally.
+   * changedAt, updatedAt, votes…]}. With the offsets they reflect (kept by the caller), it is the whole state of the tally.
    */
   JsonObject toCheckpoint() {
     var contestsJson = new JsonObject();
@@ -258,8 +266,27 @@ final class Counts {
     skipped = checkpoint.getLong("skipped");
   }
 
+  /** Every counter back to zero, as before the first ballot. */
+  void clear() {
+    for (var units : contests.values()) {
+      for (var state : units.states().values()) {
+        reset(state.total());
+        state.counties().values().forEach(Counts::reset);
+      }
+    }
+    sequence = 0;
+    skipped = 0;
+  }
+
+  private static void reset(Unit unit) {
+    unit.ballots = 0;
+    unit.changedAt = 0;
+    unit.updatedAt = 0;
+    java.util.Arrays.fill(unit.votes, 0);
+  }
+
   private static JsonArray unitJson(Unit unit) {
-    var json = new JsonArray().add(unit.ballots).add(unit.changedAt);
+    var json = new JsonArray().add(unit.ballots).add(unit.changedAt).add(unit.updatedAt);
     for (long v : unit.votes) {
       json.add(v);
     }
@@ -267,14 +294,20 @@ final class Counts {
   }
 
   private static void restoreUnit(Unit unit, JsonArray json) {
-    if (json.size() != 2 + unit.votes.length) {
-      throw new IllegalArgumentException("a unit with " + (json.size() - 2) + " candidates, not " + unit.votes.length);
+    if (json.size() != 3 + unit.votes.length) {
+      throw new IllegalArgumentException("a unit with " + (json.size() - 3) + " candidates, not " + unit.votes.length);
     }
     unit.ballots = json.getLong(0);
     unit.changedAt = json.getLong(1);
+    unit.updatedAt = json.getLong(2);
     for (int i = 0; i < unit.votes.length; i++) {
-      unit.votes[i] = json.getLong(2 + i);
+      unit.votes[i] = json.getLong(3 + i);
     }
+  }
+
+  /** When a unit's count last changed, to the second; null if it has no ballot yet. */
+  private static String lastUpdated(Unit unit) {
+    return unit.updatedAt == 0 ? null : Instant.ofEpochMilli(unit.updatedAt).truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
   private static JsonObject votes(Election.Contest contest, long[] counts) {

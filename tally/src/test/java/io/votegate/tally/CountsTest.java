@@ -23,7 +23,7 @@ class CountsTest {
   private final Counts counts = new Counts(demo);
 
   private void count(String state, String county, Map<String, List<String>> selections) {
-    counts.apply(new AcceptedBallot(UUID.randomUUID(), "demo", state, county, selections, START));
+    counts.apply(new AcceptedBallot(UUID.randomUUID(), "demo", state, county, selections, START), START.toEpochMilli());
   }
 
   private static View view(String query) {
@@ -89,10 +89,10 @@ class CountsTest {
 
   @Test
   void anEmbargoedStateShowsNoCountsUntilItsPollsClose() {
-    var embargoed = new Election("demo", "Embargoed", true, demo.contests(), demo.states());
+    var embargoed = new Election("demo", "Embargoed", true, true, demo.contests(), demo.states());
     var embargoCounts = new Counts(embargoed);
     embargoCounts.apply(new AcceptedBallot(UUID.randomUUID(), "demo", "DE", "10001",
-        Map.of("president", List.of("rep")), START));
+        Map.of("president", List.of("rep")), START), START.toEpochMilli());
     var during = embargoCounts.snapshot(view(""), DURING).getJsonArray("contests").getJsonObject(0);
     assertEquals(0, during.getJsonObject("totals").getLong("rep"), "totals leak nothing of an embargoed state");
     var de = during.getJsonArray("states").getJsonObject(0);
@@ -113,9 +113,45 @@ class CountsTest {
 
   @Test
   void aBallotOfAnotherElectionOrAnUnknownCountyIsNotCounted() {
-    counts.apply(new AcceptedBallot(UUID.randomUUID(), "us-2020", "DE", "10001", Map.of("president", List.of("dem")), START));
-    counts.apply(new AcceptedBallot(UUID.randomUUID(), "demo", "DE", "99999", Map.of("president", List.of("dem")), START));
+    counts.apply(new AcceptedBallot(UUID.randomUUID(), "us-2020", "DE", "10001", Map.of("president", List.of("dem")), START), START.toEpochMilli());
+    counts.apply(new AcceptedBallot(UUID.randomUUID(), "demo", "DE", "99999", Map.of("president", List.of("dem")), START), START.toEpochMilli());
     assertEquals(0, counts.sequence());
     assertEquals(2, counts.skipped());
+  }
+
+  @Test
+  void eachUnitSaysWhenItsCountLastChangedAndARehearsalSaysItIsOne() {
+    var at = DURING.plusMillis(1_500);
+    counts.apply(new AcceptedBallot(UUID.randomUUID(), "demo", "HI", "15001", Map.of("president", List.of("dem")),
+        START), at.toEpochMilli());
+    counts.apply(new AcceptedBallot(UUID.randomUUID(), "demo", "HI", "15003", Map.of("president", List.of("dem")),
+        START), at.minusSeconds(60).toEpochMilli());
+    var snapshot = counts.snapshot(view("level=county&state=HI"), DURING);
+    assertTrue(snapshot.getBoolean("test"), "demo is a rehearsal");
+    var hawaii = snapshot.getJsonArray("contests").getJsonObject(0).getJsonArray("states").getJsonObject(0);
+    assertEquals(at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), hawaii.getString("lastUpdated"),
+        "the state's latest decision, to the second");
+    var byFips = new java.util.HashMap<String, Object>();
+    hawaii.getJsonArray("counties").forEach(c -> byFips.put(((io.vertx.core.json.JsonObject) c).getString("fips"),
+        ((io.vertx.core.json.JsonObject) c).getValue("lastUpdated")));
+    assertEquals(at.minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), byFips.get("15003"));
+    assertNull(byFips.get("15009"), "a county with no ballot has no time");
+  }
+
+  @Test
+  void aCheckpointRestoresEveryCounterAndTheSequenceAndRefusesAnotherDefinition() {
+    count("RI", "44007", Map.of("president", List.of("rep"), "council", List.of("ahn", "santos")));
+    count("DE", "10003", Map.of("president", List.of("dem")));
+    var restored = new Counts(demo);
+    restored.restore(new io.vertx.core.json.JsonObject(counts.toCheckpoint().encode()));
+    assertEquals(counts.sequence(), restored.sequence());
+    assertEquals(counts.snapshot(view("level=county"), DURING), restored.snapshot(view("level=county"), DURING));
+    assertEquals(counts.delta(view("level=county"), 1, DURING), restored.delta(view("level=county"), 1, DURING),
+        "each unit's last change is restored too, so a resume from before the restart is exact");
+    var usElection = new Counts(Election.load("us-2020", START));
+    assertThrows(IllegalArgumentException.class, () -> usElection.restore(counts.toCheckpoint()));
+    restored.clear();
+    assertEquals(0, restored.sequence());
+    assertEquals(new Counts(demo).snapshot(view("level=county"), DURING), restored.snapshot(view("level=county"), DURING));
   }
 }
