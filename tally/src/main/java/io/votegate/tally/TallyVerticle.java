@@ -36,6 +36,7 @@ public final class TallyVerticle extends VerticleBase {
   private Thread feedThread;
   private Checkpoints checkpoints;
   private boolean saving;
+  private boolean replaying;
   private long checkpointed = -1;
   private Instant lastCheckpoint = Instant.now();
   private HttpServer server;
@@ -120,17 +121,36 @@ public final class TallyVerticle extends VerticleBase {
   }
 
   private void getSnapshot(RoutingContext ctx) {
+    var view = View.parse(ctx.queryParams(), config.election());
+    if (view.asOf() != null) {
+      getSnapshotAsOf(ctx, view); // a replay of its own: it need not wait for the live counts
+      return;
+    }
     if (!feed.caughtUp()) {
       throw Problem.unavailable("The tally is " + catchingUp() + "; these counts would be partial.", 2);
     }
-    var view = View.parse(ctx.queryParams(), config.election());
     var etag = "\"" + counts.sequence() + "\"";
     ctx.response().putHeader(HttpHeaders.ETAG, etag).putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
     if (etag.equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
       ctx.response().setStatusCode(304).end();
       return;
     }
-    var snapshot = counts.snapshot(view, clock.instant());
+    respond(ctx, view, counts.snapshot(view, clock.instant()));
+  }
+
+  /** The results at an instant, from a replay on a worker; one replay at a time, for the live counts come first. */
+  private void getSnapshotAsOf(RoutingContext ctx, View view) {
+    if (replaying) {
+      throw Problem.unavailable("Another point-in-time replay is running; try again shortly.", 5);
+    }
+    replaying = true;
+    vertx.executeBlocking(() -> PointInTime.snapshot(config.kafkaBootstrap(), config.election(), view.asOf(), view), false)
+        .onComplete(done -> replaying = false)
+        .onSuccess(snapshot -> respond(ctx, view, snapshot))
+        .onFailure(ctx::fail);
+  }
+
+  private void respond(RoutingContext ctx, View view, io.vertx.core.json.JsonObject snapshot) {
     if (view.format() == View.Format.CSV) {
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8").end(ResultsCsv.of(snapshot));
     } else {
@@ -142,6 +162,9 @@ public final class TallyVerticle extends VerticleBase {
     var view = View.parse(ctx.queryParams(), config.election());
     if (view.format() != View.Format.JSON) {
       throw Problem.malformed("format", "the stream is JSON events; CSV is for the snapshot");
+    }
+    if (view.asOf() != null) {
+      throw Problem.malformed("asOf", "the stream is live; a point in time is for the snapshot");
     }
     var lastEventId = ctx.request().getHeader("Last-Event-ID");
     var since = lastEventId != null ? lastEventId : ctx.queryParams().get("since");

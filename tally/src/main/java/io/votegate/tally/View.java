@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.votegate.model.Election;
 import io.votegate.platform.Problem;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -14,7 +15,7 @@ import java.util.Set;
  * What a newsroom asked to see: which contests, which states, and how deep ({@code national}, {@code state},
  * {@code county}). Parsed from the query string; an unknown contest, state or level is a 400, not an empty answer.
  */
-record View(Set<String> contests, Set<String> states, Level level, Format format) {
+record View(Set<String> contests, Set<String> states, Level level, Format format, Instant asOf) {
 
   enum Level { NATIONAL, STATE, COUNTY }
 
@@ -31,17 +32,28 @@ record View(Set<String> contests, Set<String> states, Level level, Format format
         .forEach(s -> errors.add(error("state", "unknown state '" + s + "'")));
     var level = oneOf(query, "level", Level.class, Level.STATE, "must be national, state or county", errors);
     var format = oneOf(query, "format", Format.class, Format.JSON, "must be json or csv", errors);
+    Instant asOf = null;
+    var asOfs = query.getAll("asOf");
+    if (asOfs.size() > 1) {
+      errors.add(error("asOf", "give one instant"));
+    } else if (asOfs.size() == 1) {
+      try {
+        asOf = Instant.parse(asOfs.get(0));
+      } catch (java.time.format.DateTimeParseException e) {
+        errors.add(error("asOf", "must be an instant such as 2026-11-03T23:00:00Z"));
+      }
+    }
     var since = query.getAll("since");
     if (since.size() > 1 || (since.size() == 1 && !since.get(0).matches("\\d{1,18}"))) {
       errors.add(error("since", "must be one non-negative integer sequence"));
     }
-    var unknown = query.names().stream().filter(n -> !List.of("contest", "state", "level", "format", "since").contains(n))
+    var unknown = query.names().stream().filter(n -> !List.of("contest", "state", "level", "format", "asOf", "since").contains(n))
         .sorted().toList();
     unknown.forEach(n -> errors.add(error(n, "unknown parameter")));
     if (!errors.isEmpty()) {
       throw Problem.malformed(errors);
     }
-    return new View(contests, states, level, format);
+    return new View(contests, states, level, format, asOf);
   }
 
   boolean showsContest(String contest) {
