@@ -1,11 +1,11 @@
 package io.votegate.gateway;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.votegate.model.ReceiptStatus;
 import io.votegate.model.RejectedBallot;
+import io.votegate.testkit.Browser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,8 +28,6 @@ import static org.junit.jupiter.api.Assertions.*;
  * Chromium or axe-core (the npm package, installed here on first use) is not to be had.
  */
 class FormInBrowserTest {
-  /** Pinned: a new axe-core may add rules, and a build must not fail because of a release on another day. */
-  private static final String AXE = "axe-core@4.10.3";
   private static final Path AXE_HOME = Path.of("target", "axe");
   private static final Path SHOTS = Path.of("target", "form-screenshots");
   private static final String VOTER = "HI15003-00000031";
@@ -44,9 +42,9 @@ class FormInBrowserTest {
     var chromium = Browser.installed();
     Assumptions.assumeTrue(chromium.isPresent(),
         "NOTICE: the form's accessibility check needs Chromium (Debian: apt-get install chromium); skipped");
-    axe = axeSource();
+    axe = Browser.axe(AXE_HOME);
     Assumptions.assumeTrue(axe != null,
-        "NOTICE: the form's accessibility check needs the npm package " + AXE + " (npm could not install it); skipped");
+        "NOTICE: the form's accessibility check needs the npm package " + Browser.AXE + " (npm could not install it); skipped");
     gw = new TestGateway(Map.of());
     browser = new Browser(chromium.get());
   }
@@ -170,36 +168,12 @@ class FormInBrowserTest {
   private void check(Browser.Page page, String name, List<String> violations) throws Exception {
     for (int width : new int[] {1024, 320}) {
       page.resize(width, width == 320 ? 640 : 900);
-      if (Boolean.TRUE.equals(page.eval("typeof axe === 'undefined'"))) {
-        page.eval(axe);
-      }
-      var found = new JsonArray((String) page.eval("axe.run(document, {runOnly: {type: 'tag', values: "
-          + "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}}).then(r => JSON.stringify(r.violations.map("
-          + "v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', '))))"));
-      found.forEach(v -> violations.add(name + " at " + width + " px: " + v));
+      Browser.axeViolations(page, axe).forEach(v -> violations.add(name + " at " + width + " px: " + v));
       var overflow = (Integer) page.eval("document.documentElement.scrollWidth - document.documentElement.clientWidth");
       if (overflow > 0) {
         violations.add(name + " at " + width + " px scrolls sideways by " + overflow + " px");
       }
       page.screenshot(SHOTS.resolve(name + (width == 320 ? "-phone" : "") + ".png"));
     }
-  }
-
-  /** axe-core's browser bundle, installed once under target/ with npm; null if neither it nor npm is there. */
-  private static String axeSource() throws Exception {
-    var bundle = AXE_HOME.resolve("node_modules/axe-core/axe.min.js");
-    if (!Files.exists(bundle)) {
-      Files.createDirectories(AXE_HOME);
-      try {
-        var npm = new ProcessBuilder("npm", "install", "--prefix", AXE_HOME.toString(), "--no-audit", "--no-fund",
-            "--no-save", AXE).redirectErrorStream(true).redirectOutput(AXE_HOME.resolve("npm.log").toFile()).start();
-        if (!npm.waitFor(5, TimeUnit.MINUTES)) {
-          npm.destroyForcibly();
-        }
-      } catch (java.io.IOException noNpm) {
-        return null;
-      }
-    }
-    return Files.exists(bundle) ? Files.readString(bundle) : null;
   }
 }

@@ -1,4 +1,4 @@
-package io.votegate.gateway;
+package io.votegate.testkit;
 
 import io.vertx.core.json.JsonObject;
 
@@ -25,14 +25,14 @@ import java.util.stream.Stream;
  * Headless Chromium for tests, driven over the DevTools protocol (a WebSocket per page): navigate, run script in the
  * page, type keys, resize, take screenshots. A real browser renders the form, runs its script and applies its CSP.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
   private final Process process;
   private final Path profile;
   private final int port;
   private final HttpClient http = HttpClient.newHttpClient();
 
   /** The Chromium of this machine: {@code $CHROMIUM}, or {@code chromium} / {@code chromium-browser} on the PATH. */
-  static Optional<Path> installed() {
+  public static Optional<Path> installed() {
     var named = System.getenv("CHROMIUM");
     if (named != null && Files.isExecutable(Path.of(named))) {
       return Optional.of(Path.of(named));
@@ -42,7 +42,7 @@ final class Browser implements AutoCloseable {
         .filter(Files::isExecutable).findFirst();
   }
 
-  Browser(Path binary) throws Exception {
+  public Browser(Path binary) throws Exception {
     profile = Files.createTempDirectory("votegate-chromium");
     // The flags keep a headless Chromium from reaching out to the network (this machine has none) and from syncing.
     process = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -60,10 +60,45 @@ final class Browser implements AutoCloseable {
     port = Integer.parseInt(Files.readAllLines(activePort).get(0).trim());
   }
 
-  Page newPage() throws Exception {
+  public Page newPage() throws Exception {
     var answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/new?about:blank"))
         .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     return new Page(http, new JsonObject(answer.body()).getString("webSocketDebuggerUrl"));
+  }
+
+  /** Pinned: a new axe-core may add rules, and a build must not fail because of a release on another day. */
+  public static final String AXE = "axe-core@4.10.3";
+
+  /**
+   * axe-core's browser bundle, installed once with npm under {@code home}; null if neither it nor npm is there, so a
+   * caller can skip with a notice.
+   */
+  public static String axe(Path home) throws Exception {
+    var bundle = home.resolve("node_modules/axe-core/axe.min.js");
+    if (!Files.exists(bundle)) {
+      Files.createDirectories(home);
+      try {
+        var npm = new ProcessBuilder("npm", "install", "--prefix", home.toString(), "--no-audit", "--no-fund",
+            "--no-save", AXE).redirectErrorStream(true).redirectOutput(home.resolve("npm.log").toFile()).start();
+        if (!npm.waitFor(5, TimeUnit.MINUTES)) {
+          npm.destroyForcibly();
+        }
+      } catch (IOException noNpm) {
+        return null;
+      }
+    }
+    return Files.exists(bundle) ? Files.readString(bundle) : null;
+  }
+
+  /** axe-core's WCAG 2.0–2.2 A and AA rules on the page's document: one line per violation, none when it passes. */
+  public static java.util.List<String> axeViolations(Page page, String axe) throws Exception {
+    if (Boolean.TRUE.equals(page.eval("typeof axe === 'undefined'"))) {
+      page.eval(axe);
+    }
+    var found = new io.vertx.core.json.JsonArray((String) page.eval("axe.run(document, {runOnly: {type: 'tag', "
+        + "values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}}).then(r => JSON.stringify(r.violations"
+        + ".map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', '))))"));
+    return found.stream().map(String::valueOf).toList();
   }
 
   @Override
@@ -81,7 +116,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** One tab. Each call waits for its answer; a page's own failure (an exception in script) fails the call. */
-  static final class Page {
+  public static final class Page {
     private final WebSocket socket;
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonObject>> waiting = new ConcurrentHashMap<>();
@@ -111,7 +146,7 @@ final class Browser implements AutoCloseable {
       }).join();
     }
 
-    JsonObject call(String method, JsonObject params) throws Exception {
+    public JsonObject call(String method, JsonObject params) throws Exception {
       int id = ids.incrementAndGet();
       var answer = new CompletableFuture<JsonObject>();
       waiting.put(id, answer);
@@ -120,7 +155,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Runs {@code script} in the page (awaiting a promise it returns) and answers its value. */
-    Object eval(String script) throws Exception {
+    public Object eval(String script) throws Exception {
       var result = call("Runtime.evaluate", new JsonObject().put("expression", script).put("awaitPromise", true)
           .put("returnByValue", true));
       if (result.containsKey("exceptionDetails")) {
@@ -130,12 +165,12 @@ final class Browser implements AutoCloseable {
       return result.getJsonObject("result").getValue("value");
     }
 
-    void open(String url) throws Exception {
+    public void open(String url) throws Exception {
       navigating(() -> call("Page.navigate", new JsonObject().put("url", url)));
     }
 
     /** Does {@code action} (a click that submits, say) and waits until the next document has loaded. */
-    void navigating(Action action) throws Exception {
+    public void navigating(Action action) throws Exception {
       call("Runtime.evaluate", new JsonObject().put("expression", "window.__votegateOld = true"));
       action.run();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -152,12 +187,12 @@ final class Browser implements AutoCloseable {
       throw new IllegalStateException("no new page loaded after 30 s");
     }
 
-    void resize(int width, int height) throws Exception {
+    public void resize(int width, int height) throws Exception {
       call("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", width).put("height", height)
           .put("deviceScaleFactor", 1).put("mobile", width < 500));
     }
 
-    void pressTab() throws Exception {
+    public void pressTab() throws Exception {
       for (var type : new String[] {"keyDown", "keyUp"}) {
         call("Input.dispatchKeyEvent", new JsonObject().put("type", type).put("key", "Tab").put("code", "Tab")
             .put("windowsVirtualKeyCode", 9));
@@ -165,14 +200,14 @@ final class Browser implements AutoCloseable {
     }
 
     /** A PNG of the whole page, not only what fits the window. */
-    void screenshot(Path file) throws Exception {
+    public void screenshot(Path file) throws Exception {
       var shot = call("Page.captureScreenshot", new JsonObject().put("format", "png").put("captureBeyondViewport", true));
       Files.createDirectories(file.getParent());
       Files.write(file, Base64.getDecoder().decode(shot.getString("data")));
     }
   }
 
-  interface Action {
+  public interface Action {
     void run() throws Exception;
   }
 }
