@@ -80,16 +80,26 @@ public record Election(String id, String name, boolean embargo, boolean test, Li
     var resource = "/elections/" + nameOrPath + ".json";
     try (InputStream in = Election.class.getResourceAsStream(resource)) {
       if (in != null) {
-        return fromJson(new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)), start);
+        return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), nameOrPath, start);
       }
       var path = Path.of(nameOrPath);
       if (Files.isRegularFile(path)) {
-        return fromJson(new JsonObject(Files.readString(path)), start);
+        return parse(Files.readString(path), path.toString(), start);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     throw new IllegalArgumentException("unknown election '" + nameOrPath + "': neither a shipped election nor a file");
+  }
+
+  /** A definition's text, checked first ({@link ElectionCheck}): every problem is named, with the source. */
+  private static Election parse(String text, String source, Instant start) {
+    var problems = ElectionCheck.problems(text);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(source + " is not a valid election definition (" + problems.size()
+          + " problem" + (problems.size() == 1 ? "" : "s") + "):\n  " + String.join("\n  ", problems));
+    }
+    return fromJson(new JsonObject(text), start);
   }
 
   public static Election fromJson(JsonObject json, Instant start) {
@@ -123,15 +133,23 @@ public record Election(String id, String name, boolean embargo, boolean test, Li
   }
 
   private static State parseState(JsonObject s, JsonObject polls, JsonObject zones, Instant start) {
-    Instant opens = polls.containsKey("opens") ? Instant.parse(polls.getString("opens"))
-        : start.plus(Duration.parse(polls.getString("opensAfter", "PT0S")));
-    Instant closes = polls.containsKey("closes") ? Instant.parse(polls.getString("closes"))
-        : start.plus(Duration.parse(polls.getString("closesAfter", "PT24H")));
+    var zone = ZoneId.of(s.getString("timeZone", zones.getString(s.getString("code"), "UTC")));
+    Instant opens;
+    Instant closes;
+    if (polls.containsKey("date")) { // local times on a date, as the state's voters read their clocks
+      var date = java.time.LocalDate.parse(polls.getString("date"));
+      opens = date.atTime(java.time.LocalTime.parse(polls.getString("opens"))).atZone(zone).toInstant();
+      closes = date.atTime(java.time.LocalTime.parse(polls.getString("closes"))).atZone(zone).toInstant();
+    } else {
+      opens = polls.containsKey("opens") ? Instant.parse(polls.getString("opens"))
+          : start.plus(Duration.parse(polls.getString("opensAfter", "PT0S")));
+      closes = polls.containsKey("closes") ? Instant.parse(polls.getString("closes"))
+          : start.plus(Duration.parse(polls.getString("closesAfter", "PT24H")));
+    }
     var counties = s.getJsonArray("counties").stream()
         .map(JsonObject.class::cast)
         .map(c -> new County(c.getString("fips"), c.getString("name"), c.getInteger("voters", 0)))
         .toList();
-    var zone = ZoneId.of(s.getString("timeZone", zones.getString(s.getString("code"), "UTC")));
     return new State(s.getString("code"), s.getString("name"), opens, closes, zone, counties);
   }
 

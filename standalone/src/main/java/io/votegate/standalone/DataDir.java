@@ -70,6 +70,10 @@ final class DataDir {
   StoredElection election(String requested, Double scale) throws IOException {
     var file = root.resolve("election.properties");
     var props = read(file);
+    // A definition file is kept by its absolute path: a later run may start from another directory.
+    if (requested != null && java.nio.file.Files.isRegularFile(Path.of(requested))) {
+      requested = Path.of(requested).toAbsolutePath().normalize().toString();
+    }
     if (props.isEmpty()) {
       var name = requested == null ? "demo" : requested;
       var chosen = new StoredElection(name, scale != null ? scale : DEFAULT_SCALES.getOrDefault(name, 1.0),

@@ -17,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
     description = "Run the whole system on embedded Kafka, PostgreSQL and Redis.")
 final class UpCommand implements Callable<Integer> {
 
-  @Option(names = "--election", description = "demo (default) or us-2020; fixed by the first run in a data directory.")
+  @Option(names = "--election", description = "demo (default), us-2020, or a definition file (docs/election-format.md; "
+      + "check it with ./votegate election check); fixed by the first run in a data directory.")
   String election;
 
   @Option(names = "--scale", description = "Scale every county's roll by this factor (default 1; 0.001 for us-2020).")

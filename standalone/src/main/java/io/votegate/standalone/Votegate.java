@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "votegate", mixinStandardHelpOptions = true, version = "Votegate 0.1.0",
     description = "A reactive vote gateway: voters, ballot box and live results on Kafka, PostgreSQL and Redis.",
-    subcommands = {UpCommand.class, CardsCommand.class, SimulateCommand.class, BenchCommand.class,
+    subcommands = {UpCommand.class, CardsCommand.class, SimulateCommand.class, BenchCommand.class, ElectionCommand.class,
         CommandLine.HelpCommand.class})
 public final class Votegate implements Runnable {
 
