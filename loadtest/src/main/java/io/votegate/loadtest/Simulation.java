@@ -34,8 +34,10 @@ import java.util.function.Supplier;
 public final class Simulation {
 
   /** What to replay, against what, how fast. {@code rate} 0 is as fast as the system takes ballots. */
+  /** {@code results}, if not null, is a results file the counts must end at (see {@link KnownResults#fromCsv}). */
   public record Options(Election election, Path cards, URI gateway, URI tally, double rate, double duplicates,
-                        double bad, int concurrency, Duration drainTimeout, PrintStream out, boolean interactive) {
+                        double bad, int concurrency, Duration drainTimeout, PrintStream out, boolean interactive,
+                        Path results) {
     public Options {
       if (rate < 0 || duplicates < 0 || bad < 0 || concurrency < 1) {
         throw new IllegalArgumentException("rate, duplicates and bad must be >= 0 and concurrency >= 1");
@@ -79,8 +81,10 @@ public final class Simulation {
   private long lastProgress = System.nanoTime();
   private final CountDownLatch voted = new CountDownLatch(1);
 
-  public Simulation(Options options) {
-    this(options, new VotePlan(options.election(), KnownResults.forElection(options.election().id())));
+  public Simulation(Options options) throws java.io.IOException {
+    this(options, new VotePlan(options.election(), options.results() != null
+        ? KnownResults.fromCsv(options.results(), options.election())
+        : KnownResults.forElection(options.election().id())));
   }
 
   Simulation(Options options, VotePlan plan) {

@@ -28,10 +28,19 @@ import java.util.concurrent.ConcurrentHashMap;
  *   whose quota range holds {@code p}. In a contest of up to N choices (N &gt; 1), voters on even positions also
  *   choose the next candidate.</li>
  * </ol>
+ *
+ * <p>With a results file ({@link KnownResults#exact()}) the counts are the file's, met exactly by the roll: in a
+ * choose-one contest the quotas are the votes and the rest of the roll leaves it blank; in a contest of up to N, the
+ * votes are laid out candidate after candidate and dealt to the voters column by column (position {@code p} gets
+ * votes {@code p}, {@code p + n}, … {@code p + (N-1)n}), so no voter gets a candidate twice (no candidate has more
+ * votes than the roll) and every total is the file's.</p>
  */
 final class VotePlan {
-  /** One contest in one county: the quota ranges of its choices, the last one the blank. */
-  private record Quotas(Election.Contest contest, int voters, long[] quotas, long stride) {
+  /**
+   * One contest in one county: the quota ranges of its choices, the last one the blank; {@code dealt}, for a results
+   * file's contest of up to N, the votes laid out one candidate after another and dealt column by column.
+   */
+  private record Quotas(Election.Contest contest, int voters, long[] quotas, long stride, boolean dealt) {
     int choiceAt(long position) {
       long upTo = 0;
       for (int i = 0; i < quotas.length; i++) {
@@ -45,6 +54,14 @@ final class VotePlan {
 
     boolean blank(int choice) {
       return choice == contest.candidates().size();
+    }
+
+    long total() {
+      long total = 0;
+      for (int i = 0; i < contest.candidates().size(); i++) {
+        total += quotas[i];
+      }
+      return total;
     }
   }
 
@@ -75,6 +92,16 @@ final class VotePlan {
         throw new IllegalArgumentException(card.voterId() + " is not on the roll of " + election.id());
       }
       long position = (serial - 1) * q.stride() % q.voters();
+      if (q.dealt()) {
+        var dealt = new ArrayList<String>(contest.maxChoices());
+        for (long vote = position; vote < q.total() && dealt.size() < contest.maxChoices(); vote += q.voters()) {
+          dealt.add(contest.candidates().get(q.choiceAt(vote)).id());
+        }
+        if (!dealt.isEmpty()) {
+          selections.put(contest.id(), dealt);
+        }
+        continue;
+      }
       int choice = q.choiceAt(position);
       if (q.blank(choice)) {
         continue;
@@ -110,6 +137,9 @@ final class VotePlan {
   Expected expected(String state, String county, Election.Contest contest) {
     var q = quotas(state, county, contest);
     int k = contest.candidates().size();
+    if (known.exact()) { // a results file: its counts, on every ballot of the roll
+      return new Expected(java.util.Arrays.copyOf(q.quotas(), k), q.voters());
+    }
     var votes = new long[k];
     long from = 0;
     for (int choice = 0; choice < k; choice++) {
@@ -131,9 +161,19 @@ final class VotePlan {
     return quotas.computeIfAbsent(contest.id() + "/" + county, key -> {
       var roll = election.state(state).flatMap(s -> s.county(county)).orElseThrow(
           () -> new IllegalArgumentException("no county " + county + " in " + state)).voters();
+      if (known.exact()) {
+        var votes = known.votes(county, contest.id()).orElse(new long[contest.candidates().size()]);
+        long cast = 0;
+        for (long v : votes) {
+          cast += v;
+        }
+        boolean dealt = contest.maxChoices() > 1;
+        // Choose one: the votes, then the blank for the rest of the roll. Up to N: the votes themselves, dealt.
+        return new Quotas(contest, roll, withBlank(votes, dealt ? 0 : roll - cast), stride(roll), dealt);
+      }
       var shares = known.votes(county, contest.id()).map(votes -> withBlank(votes, 0))
           .orElseGet(() -> madeUp(contest.candidates().size()));
-      return new Quotas(contest, roll, largestRemainder(roll, shares), stride(roll));
+      return new Quotas(contest, roll, largestRemainder(roll, shares), stride(roll), false);
     });
   }
 

@@ -92,4 +92,59 @@ class VotePlanTest {
     assertEquals(List.of("president", "council"), List.copyOf(second.keySet()));
     second.forEach((contest, choices) -> assertNotEquals(first.getOrDefault(contest, List.of()), choices));
   }
+
+  private static final java.nio.file.Path RESULTS =
+      java.nio.file.Path.of("..", "standalone", "src", "test", "resources", "elections", "river-valley-results.csv");
+  private static final String DEFINITION =
+      java.nio.file.Path.of("..", "standalone", "src", "test", "resources", "elections", "river-valley-now.json").toString();
+
+  @Test
+  void aResultsFileIsMetExactlyByTheRollInChooseOneAndChooseUpToTwoContests() throws Exception {
+    var election = Election.load(DEFINITION, START);
+    var plan = new VotePlan(election, KnownResults.fromCsv(RESULTS, election));
+    var cast = new java.util.HashMap<String, Long>();
+    var codes = new io.votegate.model.VoterCodes(new byte[32]);
+    for (var card : (Iterable<VoterCard>) VoterCard.roll(election, codes)::iterator) {
+      for (var choice : plan.selections(card).entrySet()) {
+        var contest = election.contest(choice.getKey()).orElseThrow();
+        assertTrue(choice.getValue().size() <= contest.maxChoices(), card.voterId() + " overvotes " + choice);
+        assertEquals(choice.getValue().size(), new java.util.HashSet<>(choice.getValue()).size(),
+            card.voterId() + " chose a candidate twice: " + choice);
+        choice.getValue().forEach(c -> cast.merge(card.county() + "/" + contest.id() + "/" + c, 1L, Long::sum));
+      }
+    }
+    var expected = new java.util.HashMap<String, Long>();
+    for (var line : java.nio.file.Files.readAllLines(RESULTS).subList(1, java.nio.file.Files.readAllLines(RESULTS).size())) {
+      var f = line.split(",");
+      if (Long.parseLong(f[4]) > 0) {
+        expected.put(f[1] + "/" + f[2] + "/" + f[3], Long.parseLong(f[4]));
+      }
+    }
+    assertEquals(expected, cast, "every county ends at the file's counts, no more, no less");
+    var multnomah = plan.expected("OR", "41051", election.contest("water-board").orElseThrow());
+    assertArrayEquals(new long[] {900, 800, 300}, multnomah.votes());
+    assertEquals(1200, multnomah.ballots(), "the whole roll votes; the board is on every Oregon ballot");
+  }
+
+  @Test
+  void aResultsFileThatDoesNotFitTheElectionIsRefusedNamingEveryLine() throws Exception {
+    var election = Election.load(DEFINITION, START);
+    var file = java.nio.file.Files.createTempFile("results", ".csv");
+    try {
+      java.nio.file.Files.writeString(file, String.join("\n", "state,county_fips,contest,candidate,votes",
+          "OR,41051,governor,ortiz,700", "OR,99999,governor,ortiz,1", "VT,50007,water-board,lee,3",
+          "AZ,04013,governor,nobody,2", "AZ,04013,governor,hale,-4", "OR,41051,governor,ortiz,700",
+          "VT,50007,governor,ortiz,401", "OR,41051"));
+      var refused = assertThrows(IllegalArgumentException.class, () -> KnownResults.fromCsv(file, election));
+      var message = refused.getMessage();
+      for (var expected : java.util.List.of(":3: no county 99999 in OR", ":4: contest water-board is not on VT's ballot",
+          ":5: no candidate nobody in contest governor", ":6: votes must be a whole number of 0 or more, not '-4'",
+          ":7: county 41051, governor/ortiz a second time", ":9: 5 cells expected, 2 found",
+          "VT 50007 Chittenden County: governor needs 401 ballots, its roll has 400 voters")) {
+        assertTrue(message.contains(expected), expected + " in:\n" + message);
+      }
+    } finally {
+      java.nio.file.Files.delete(file);
+    }
+  }
 }

@@ -48,6 +48,10 @@ final class SimulateCommand implements Callable<Integer> {
       + "progress, ISO-8601 (default: ${DEFAULT-VALUE}).", defaultValue = "PT2M")
   Duration drainTimeout;
 
+  @Option(names = "--results", description = "A results file (state,county_fips,contest,candidate,votes) the counts must "
+      + "end at exactly, instead of the plan's own spread; each county's roll must be able to cast it.")
+  Path results;
+
   @Option(names = "--data", description = "Data directory of the running system (default: ${DEFAULT-VALUE}).",
       defaultValue = ".votegate")
   Path data;
@@ -86,9 +90,16 @@ final class SimulateCommand implements Callable<Integer> {
       return 2;
     }
     var options = new Simulation.Options(loaded, cards, gateway, tally, rate, duplicates, bad, concurrency,
-        drainTimeout, System.out, System.console() != null);
+        drainTimeout, System.out, System.console() != null, results);
+    Simulation simulation;
     try {
-      return new Simulation(options).run().ok() ? 0 : 1;
+      simulation = new Simulation(options);
+    } catch (IllegalArgumentException | java.io.IOException e) {
+      System.err.println("simulate: " + e.getMessage());
+      return 2;
+    }
+    try {
+      return simulation.run().ok() ? 0 : 1;
     } catch (IllegalStateException e) {
       System.err.println("simulate: " + e.getMessage());
       return 2;

@@ -98,7 +98,7 @@ final class ServicesOnInfra implements AutoCloseable {
   Simulation simulation(double rate, double duplicates, double bad) throws Exception {
     var election = election();
     return new Simulation(new Simulation.Options(election, cards(election), gateway(), tally(), rate, duplicates, bad,
-        64, Duration.ofSeconds(60), new PrintStream(output, true, StandardCharsets.UTF_8), false));
+        64, Duration.ofSeconds(60), new PrintStream(output, true, StandardCharsets.UTF_8), false, null));
   }
 
   String output() {

@@ -68,6 +68,30 @@ class SimulateCommandTest {
   }
 
   @Test
+  void aCustomElectionReplaysAResultsFileAndEndsAtItsCountsInEveryCountyAndContest() throws Exception {
+    // Three states in three zones, a choose-one contest everywhere and a choose-up-to-2 one on two states' ballots.
+    var definition = Path.of("src/test/resources/elections/river-valley-now.json").toAbsolutePath().toString();
+    var results = Path.of("src/test/resources/elections/river-valley-results.csv").toAbsolutePath().toString();
+    up(definition, null);
+    var run = simulate("--results", results, "--duplicates", "0.02", "--bad", "0.01");
+    assertEquals(0, run.status(), run.output());
+    assertTrue(run.output().contains("3 states, 5 counties: every count per contest and candidate equals the plan"),
+        run.output());
+    var snapshot = new VoterClient("http://127.0.0.1:" + tallyPort).getJson("/api/v1/results?level=county");
+    var board = snapshot.getJsonArray("contests").getJsonObject(1);
+    assertEquals("water-board", board.getString("id"));
+    var maricopa = board.getJsonArray("states").getJsonObject(1).getJsonArray("counties").getJsonObject(0);
+    assertEquals("04013", maricopa.getString("fips"));
+    assertEquals(Map.of("lee", 1500, "baptiste", 1400, "moss", 97), maricopa.getJsonObject("votes").getMap());
+
+    var tooBig = Files.createTempFile(data, "results", ".csv");
+    Files.writeString(tooBig, "state,county_fips,contest,candidate,votes\nVT,50007,governor,ortiz,999\n");
+    var refused = simulate("--results", tooBig.toString());
+    assertEquals(2, refused.status(), refused.output());
+    assertTrue(refused.output().contains("governor needs 999 ballots, its roll has 400 voters"), refused.output());
+  }
+
+  @Test
   void aCountTamperedWithDuringTheRunFailsTheReconciliationAndNamesTheCounty() throws Exception {
     var stack = up("demo", null);
     var newsroom = new VoterClient("http://127.0.0.1:" + tallyPort);
