@@ -18,7 +18,8 @@ public record BallotServerConfig(
     Election election,
     String instanceId,
     int batchSize,
-    boolean loadRoll) {
+    boolean loadRoll,
+    java.security.PublicKey operatorKey) {
 
   /**
    * The largest batch allowed, and tested (the load smoke runs at it). What grows with a batch stays bounded: the
@@ -41,7 +42,8 @@ public record BallotServerConfig(
         env.election(),
         env.string("VOTEGATE_INSTANCE_ID", env.string("HOSTNAME", "ballot-server-0")),
         env.between("VOTEGATE_BATCH_SIZE", 2_000, 1, MAX_BATCH_SIZE),
-        Boolean.parseBoolean(env.string("VOTEGATE_LOAD_ROLL", "true"))));
+        Boolean.parseBoolean(env.string("VOTEGATE_LOAD_ROLL", "true")),
+        env.operatorKey()));
   }
 
   public String jdbcUrl() {

@@ -5,6 +5,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import io.votegate.model.ControlCommand;
+import io.votegate.model.DayControls;
 import io.votegate.model.Election;
 import io.votegate.model.RejectedBallot.Reason;
 import io.votegate.model.Selections;
@@ -41,10 +43,18 @@ final class Decider {
 
   private final Pool pool;
   private final Election election;
+  private final DayControls controls;
 
-  Decider(Pool pool, Election election) {
+  Decider(Pool pool, Election election, DayControls controls) {
     this.pool = pool;
     this.election = election;
+    this.controls = controls;
+  }
+
+  /** An operator's revocation or restoration of a voter's card, on the roll; idempotent. */
+  Future<Void> apply(ControlCommand command) {
+    var sql = ControlCommand.REVOKE.equals(command.kind()) ? Sql.REVOKE_VOTER : Sql.RESTORE_VOTER;
+    return pool.preparedQuery(sql).execute(Tuple.of(election.id(), command.voterId())).mapEmpty();
   }
 
   Future<List<Decision>> decide(List<Candidate> batch) {
@@ -53,7 +63,8 @@ final class Decider {
     for (var candidate : batch) {
       var ballot = candidate.ballot();
       var state = election.state(ballot.state());
-      if (state.isEmpty() || !state.get().pollsOpenAt(ballot.submittedAt())) {
+      // The window in force when the gateway accepted the ballot, as the operators' commands changed it.
+      if (state.isEmpty() || !controls.pollsOpenAt(state.get(), ballot.submittedAt())) {
         decisions.put(candidate, new Decision(candidate, Outcome.REJECTED, Reason.POLLS_CLOSED));
       } else {
         open.add(candidate);

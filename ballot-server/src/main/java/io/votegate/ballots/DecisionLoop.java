@@ -30,6 +30,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import io.votegate.model.ControlCommand;
+import io.votegate.model.DayControls;
+import io.votegate.platform.ControlFeed;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -79,11 +82,17 @@ final class DecisionLoop implements Runnable {
   private volatile long lag;
   private KafkaConsumer<String, byte[]> consumer;
   private boolean inTransaction;
+  private final DayControls controls;
+  /** The operators' commands, read on this thread before each batch; null without an operator key. */
+  private ControlFeed controlFeed;
+  private final List<ControlCommand> voterCommands = new ArrayList<>();
 
-  DecisionLoop(BallotServerConfig config, Decider decider, ReceiptPublisher receipts, MeterRegistry registry) {
+  DecisionLoop(BallotServerConfig config, Decider decider, ReceiptPublisher receipts, MeterRegistry registry,
+               DayControls controls) {
     this.config = config;
     this.decider = decider;
     this.receipts = receipts;
+    this.controls = controls;
     for (var outcome : List.of("accepted", "rejected", "duplicate")) {
       decisions.put(outcome, Counter.builder("votegate.ballot_server.decisions").tag("outcome", outcome)
           .description("Decisions committed, by outcome").register(registry));
@@ -152,6 +161,9 @@ final class DecisionLoop implements Runnable {
       // static membership instead.
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(10))
           .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+      if (controlFeed != null) {
+        controlFeed.close();
+      }
       LOG.info("decision loop stopped");
     }
   }
@@ -215,8 +227,40 @@ final class DecisionLoop implements Runnable {
     return total;
   }
 
+  /**
+   * Every command issued so far, before the batch is judged: a ballot accepted after a poll extension or a
+   * revocation was issued meets it here, however recently. A revocation that cannot be written fails the batch,
+   * and the next attempt reads every command again (they are idempotent).
+   */
+  private void applyControls() throws Exception {
+    if (controlFeed == null) {
+      if (config.operatorKey() == null) {
+        return;
+      }
+      controlFeed = new ControlFeed(config.kafkaBootstrap(), config.operatorKey(), "ballot-server", command -> {
+        controls.apply(command);
+        if (!command.isPolls()) {
+          voterCommands.add(command);
+        }
+      });
+    }
+    try {
+      controlFeed.catchUp();
+      for (var command : voterCommands) {
+        await(decider.apply(command));
+      }
+      voterCommands.clear();
+    } catch (Exception e) {
+      voterCommands.clear();
+      controlFeed.close();
+      controlFeed = null; // read them all again next time
+      throw e;
+    }
+  }
+
   private void process(ConsumerRecords<String, byte[]> records, KafkaProducer<String, byte[]> producer)
       throws Exception {
+    applyControls();
     var candidates = new ArrayList<Decider.Candidate>();
     var unreadable = new ArrayList<ConsumerRecord<String, byte[]>>();
     for (var record : records) {

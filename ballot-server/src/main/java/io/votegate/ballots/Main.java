@@ -6,6 +6,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.PoolOptions;
+import io.votegate.model.DayControls;
 import io.votegate.platform.Metrics;
 import io.votegate.platform.Service;
 import org.slf4j.LoggerFactory;
@@ -38,9 +39,13 @@ public final class Main {
         .using(vertx)
         .build();
     var redis = Redis.createClient(vertx, ReceiptPublisher.options(config.redisUri()));
-    var decider = new Decider(pool, config.election());
+    var controls = new DayControls(); // the windows in force, as the operators' commands change them
+    var decider = new Decider(pool, config.election(), controls);
     var receipts = new ReceiptPublisher(redis);
-    var loop = new DecisionLoop(config, decider, receipts, metrics.registry());
+    var loop = new DecisionLoop(config, decider, receipts, metrics.registry(), controls);
+    if (config.operatorKey() == null) {
+      LoggerFactory.getLogger(Main.class).warn("no VOTEGATE_OPERATOR_PUBLIC_KEY: operators' commands are not applied");
+    }
     var thread = new Thread(loop, "ballot-server-decisions");
 
     return vertx.executeBlocking(() -> {

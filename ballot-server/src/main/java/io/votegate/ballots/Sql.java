@@ -29,6 +29,14 @@ final class Sql {
         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS b(ballot_id, state, county, selections)
       ON CONFLICT (ballot_id) DO NOTHING""";
 
+  /** An operator's revocation: a card reported stolen votes no more; one that voted already keeps its vote. */
+  static final String REVOKE_VOTER = """
+      UPDATE voters SET status = 'revoked' WHERE election_id = $1 AND voter_id = $2 AND status = 'eligible'""";
+
+  /** An operator's restoration of a revoked card: eligible again, unless it has voted meanwhile (it cannot). */
+  static final String RESTORE_VOTER = """
+      UPDATE voters SET status = 'eligible' WHERE election_id = $1 AND voter_id = $2 AND status = 'revoked'""";
+
   static final String PING = "SELECT 1";
 
   // Roll loading, over JDBC at startup.

@@ -42,7 +42,7 @@ class DeciderTest {
     vertx = Vertx.vertx();
     pool = PgBuilder.pool().connectingTo(new PgConnectOptions().setPort(infra.postgresPort()).setHost("localhost")
         .setDatabase("postgres").setUser("postgres")).using(vertx).build();
-    decider = new Decider(pool, config.election());
+    decider = new Decider(pool, config.election(), new io.votegate.model.DayControls());
   }
 
   @AfterAll

@@ -31,8 +31,9 @@ final class ApiHandlers {
   }
 
   void getElection(RoutingContext ctx) {
-    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=60"); // the same for everyone
-    Http.json(ctx, 200, election);
+    // The same for everyone, and short-lived: operators may change a window during the day.
+    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=5");
+    Http.json(ctx, 200, voting.publicElection(election));
   }
 
   void postSession(RoutingContext ctx) {

@@ -69,7 +69,7 @@ final class FormPages {
 
   private String pollsClosed(FormText t, String voterId) {
     return VoterId.parse(voterId).flatMap(v -> voting.election().state(v.state()))
-        .map(s -> t.get("polls.closed", s.name(), t.time(s.opens(), s.zone()), t.time(s.closes(), s.zone())))
+        .map(s -> t.get("polls.closed", s.name(), t.time(s.opens(), s.zone()), t.time(voting.closes(s), s.zone())))
         .orElse(t.get("unavailable"));
   }
 
@@ -86,7 +86,7 @@ final class FormPages {
         .append("<h2>").append(esc(t.get("polls.heading"))).append("</h2><ul class=polls>");
     for (var state : voting.election().states()) {
       body.append("<li>").append(esc(t.get("polls.window", state.name(), t.time(state.opens(), state.zone()),
-          t.time(state.closes(), state.zone())))).append("</li>");
+          t.time(voting.closes(state), state.zone())))).append("</li>");
     }
     body.append("</ul><p><a href=\"/receipt?lang=").append(t.language()).append("\">")
         .append(esc(t.get("check.link"))).append("</a></p>");
@@ -185,7 +185,7 @@ final class FormPages {
     alert(body, alert);
     body.append("<form method=post action=\"/ballot\"><input type=hidden name=token value=\"").append(esc(token))
         .append("\">").append(hiddenLanguage(t))
-        .append("<p>").append(esc(t.get("ballot.for", voter.value(), state.name(), t.time(state.closes(), state.zone()))))
+        .append("<p>").append(esc(t.get("ballot.for", voter.value(), state.name(), t.time(voting.closes(state), state.zone()))))
         .append("</p><p class=hint>").append(esc(t.get("ballot.undervote"))).append("</p>");
     for (Election.Contest contest : election.ballotFor(voter.state())) {
       var type = contest.maxChoices() == 1 ? "radio" : "checkbox";

@@ -20,7 +20,8 @@ public record GatewayConfig(
     Duration sessionTtl,
     int maxInFlight,
     Limits limits,
-    List<String> trustedProxies) {
+    List<String> trustedProxies,
+    java.security.PublicKey operatorKey) {
 
   /** At most {@code max} events per key in a window of {@code window}, counted from the key's first event. */
   public record Limit(int max, Duration window) {}
@@ -51,6 +52,7 @@ public record GatewayConfig(
                 env.duration("VOTEGATE_BALLOTS_PER_TOKEN_WINDOW", Duration.ofSeconds(10)))),
         env.check("VOTEGATE_TRUSTED_PROXIES", Arrays.stream(env.string("VOTEGATE_TRUSTED_PROXIES", "").split(","))
             .map(String::trim).filter(s -> !s.isEmpty()).toList(), ClientAddresses::validProxy,
-            "a comma-separated list of IP addresses or CIDR blocks such as 10.0.0.0/8")));
+            "a comma-separated list of IP addresses or CIDR blocks such as 10.0.0.0/8"),
+        env.operatorKey()));
   }
 }

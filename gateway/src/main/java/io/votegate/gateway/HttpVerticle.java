@@ -30,11 +30,11 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServer server;
 
   HttpVerticle(GatewayConfig config, BallotPublisher publisher, Redis redis, ConcurrentMap<String, Long> limited,
-               Metrics metrics) {
+               Metrics metrics, io.votegate.model.DayControls controls) {
     var link = new RedisLink(redis); // this loop's own
     var receipts = new ReceiptStore(link);
     var limits = new RateLimits(link, limited, config.limits(), metrics.registry(), Clock.systemUTC());
-    var voting = new Voting(config, publisher, limits, metrics.registry(), Clock.systemUTC());
+    var voting = new Voting(config, publisher, limits, metrics.registry(), Clock.systemUTC(), controls);
     var clients = new ClientAddresses(config.trustedProxies());
     this.config = config;
     this.api = new ApiHandlers(voting, receipts, clients);

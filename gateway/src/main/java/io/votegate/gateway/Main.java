@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
+import io.votegate.model.DayControls;
+import io.votegate.platform.ControlFeed;
 import io.votegate.platform.Metrics;
 import io.votegate.platform.Service;
 
@@ -36,6 +38,16 @@ public final class Main {
     var redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUri())
         .setMaxPoolSize(32).setMaxPoolWaiting(1024));
     var limited = new ConcurrentHashMap<String, Long>(); // rate-limited keys, known to every loop (see RateLimits)
+    var controls = new DayControls(); // the windows in force, as the operators' commands change them
+    var feed = config.operatorKey() == null ? null
+        : new ControlFeed(config.kafkaBootstrap(), config.operatorKey(), "gateway", controls::apply);
+    if (feed == null) {
+      LoggerFactory.getLogger(Main.class).warn("no VOTEGATE_OPERATOR_PUBLIC_KEY: operators' commands are not applied");
+    } else {
+      var thread = new Thread(feed, "gateway-control");
+      thread.setDaemon(true);
+      thread.start();
+    }
     return vertx.executeBlocking(() -> {
           if (!publisher.warmUp(Duration.ofSeconds(10))) {
             LoggerFactory.getLogger(Main.class).warn("Kafka at {} does not answer yet: ballots get 503 until it does",
@@ -44,10 +56,16 @@ public final class Main {
           return null;
         })
         .compose(warm -> vertx.deployVerticle(new ReceiptFeedVerticle(config.redisUri())))
-        .compose(feed -> vertx.deployVerticle(() -> new HttpVerticle(config, publisher, redis, limited, metrics),
-                new DeploymentOptions().setInstances(config.instances()))
+        .compose(receipts -> vertx.deployVerticle(() -> new HttpVerticle(config, publisher, redis, limited, metrics,
+                    controls), new DeploymentOptions().setInstances(config.instances()))
             .map(http -> (Service) () -> vertx.undeploy(http)
-                .eventually(() -> vertx.undeploy(feed))
+                .eventually(() -> vertx.undeploy(receipts))
+                .eventually(() -> {
+                  if (feed != null) {
+                    feed.stop();
+                  }
+                  return Future.succeededFuture();
+                })
                 .eventually(publisher::close)
                 .eventually(redis::close)));
   }

@@ -39,7 +39,11 @@ public final class Voting {
 
   public record SignedIn(String token, VoterId voter, Instant expiresAt) {}
 
-  public Voting(GatewayConfig config, BallotPublisher publisher, RateLimits limits, MeterRegistry registry, Clock clock) {
+  private final io.votegate.model.DayControls controls;
+
+  public Voting(GatewayConfig config, BallotPublisher publisher, RateLimits limits, MeterRegistry registry, Clock clock,
+                io.votegate.model.DayControls controls) {
+    this.controls = controls;
     this.config = config;
     this.election = config.election();
     this.codes = new VoterCodes(config.keys().roll());
@@ -170,11 +174,31 @@ public final class Voting {
     }
   }
 
+  /** Judged by the window in force now: the definition's, as the operators' commands changed it. */
   private void requirePollsOpen(String state, Instant now) {
     var window = election.state(state).orElseThrow();
-    if (!window.pollsOpenAt(now)) {
-      throw Problem.of(403, "polls_closed", "Polls closed",
-          "Polls in " + window.name() + " are open from " + window.pollsOpen() + " to " + window.pollsClose() + ".");
+    if (!controls.pollsOpenAt(window, now)) {
+      throw Problem.of(403, "polls_closed", "Polls closed", "Polls in " + window.name() + " are open from "
+          + window.pollsOpen() + " to " + window.formatted(controls.closes(window, now)) + ".");
     }
+  }
+
+  /** When {@code state}'s polls close, as in force now. */
+  public Instant closes(Election.State state) {
+    return controls.closes(state, clock.instant());
+  }
+
+  /** The public election, with every window as in force now. */
+  public io.vertx.core.json.JsonObject publicElection(io.vertx.core.json.JsonObject definition) {
+    var now = clock.instant();
+    var json = definition.copy();
+    for (var entry : json.getJsonArray("states")) {
+      var state = (io.vertx.core.json.JsonObject) entry;
+      var window = election.state(state.getString("code")).orElseThrow();
+      if (controls.changed(window.code())) {
+        state.put("closes", controls.closes(window, now).toString()).put("changedByOperators", true);
+      }
+    }
+    return json;
   }
 }

@@ -118,6 +118,18 @@ class ConsistencyTest {
   }
 
   @Test
+  void theElectionDefinitionMountedInEveryServiceIsValid() {
+    var objects = Rendered.of("base");
+    var definition = (String) map(get(objects, "ConfigMap", "votegate-election"), "data").get("election.json");
+    assertEquals(List.of(), io.votegate.model.ElectionCheck.problems(definition));
+    for (var service : PORT_OF.keySet()) {
+      var workload = find(objects, "Deployment", service).orElseGet(() -> get(objects, "StatefulSet", service));
+      assertTrue(list(containers(workload).get(0), "volumeMounts").stream()
+          .anyMatch(m -> m.get("mountPath").equals("/etc/votegate") && Boolean.TRUE.equals(m.get("readOnly"))), service);
+    }
+  }
+
+  @Test
   void theDashboardChartsWhatOperatorsWatchFromMetricsTheServicesPublish() throws Exception {
     var configMap = get(Rendered.of("base"), "ConfigMap", "votegate-dashboard");
     assertEquals("1", map(Kustomize.metadata(configMap), "labels").get("grafana_dashboard"));
@@ -150,7 +162,8 @@ class ConsistencyTest {
       var name = (String) variable.get("name");
       var from = map(variable, "valueFrom");
       if (from.containsKey("secretKeyRef")) {
-        env.put(name, name.endsWith("_KEY") ? Keys.generate() : "stand-in-for-a-secret");
+        env.put(name, name.equals("VOTEGATE_OPERATOR_PUBLIC_KEY") ? io.votegate.model.ControlCommand.newKeyPair()[1]
+            : name.endsWith("_KEY") ? Keys.generate() : "stand-in-for-a-secret");
       } else if (from.containsKey("fieldRef")) {
         env.put(name, name(workload) + "-0");
       } else {

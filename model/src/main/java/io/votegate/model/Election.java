@@ -62,6 +62,11 @@ public record Election(String id, String name, boolean embargo, boolean test, Li
       return POLL_TIME.withZone(zone).format(closes);
     }
 
+    /** An instant as this state's voters read their clocks, as the poll times are written. */
+    public String formatted(Instant instant) {
+      return POLL_TIME.withZone(zone).format(instant);
+    }
+
     public boolean pollsClosedAt(Instant at) {
       return !at.isBefore(closes);
     }

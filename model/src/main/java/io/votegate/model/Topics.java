@@ -17,6 +17,8 @@ public final class Topics {
   public static final String DLQ = "ballots.dlq";
   /** The tally's checkpoints, keyed by tally instance: compacted, so only each instance's latest is kept. */
   public static final String TALLY_CHECKPOINTS = "tally.checkpoints";
+  /** Operators' signed commands for the day (ControlCommand): keyed by command, kept for good, read by every service. */
+  public static final String CONTROL = "control";
 
   /** A topic as an embedded or test broker creates it, and as Kubernetes' KafkaTopic resources declare it. */
   public record Definition(String name, int partitions, Map<String, String> config) {}
@@ -39,6 +41,8 @@ public final class Topics {
         new Definition(REJECTED, 4, Map.of("retention.ms", "-1")),
         new Definition(DLQ, 1, Map.of("retention.ms", "-1")),
         // A checkpoint is one record of the whole count (gzipped JSON, ~100 KB for us-2020's 3,152 counties).
+        // Every command of the day, in order: a ballot is judged by the window in force when it was accepted.
+        new Definition(CONTROL, 1, Map.of("retention.ms", "-1")),
         new Definition(TALLY_CHECKPOINTS, 1, Map.of("cleanup.policy", "compact", "max.message.bytes", "16777216")));
   }
 }

@@ -78,6 +78,23 @@ public final class Env {
     }
   }
 
+  /**
+   * The operators' public key (VOTEGATE_OPERATOR_PUBLIC_KEY, base64 X.509 Ed25519), which verifies their commands for
+   * the day; null if not set, and then no command is applied.
+   */
+  public java.security.PublicKey operatorKey() {
+    var text = string("VOTEGATE_OPERATOR_PUBLIC_KEY", null);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return io.votegate.model.ControlCommand.publicKey(text);
+    } catch (IllegalArgumentException e) {
+      problems.add("VOTEGATE_OPERATOR_PUBLIC_KEY: " + e.getMessage());
+      return null;
+    }
+  }
+
   /** The election's secrets; never defaulted, so no key is ever in source. */
   public Keys keys() {
     var roll = required("VOTEGATE_ROLL_KEY");

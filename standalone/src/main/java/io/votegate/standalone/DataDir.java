@@ -112,6 +112,13 @@ final class DataDir {
       props.setProperty("VOTEGATE_RECEIPT_KEY", Keys.generate());
       write(file, props, "Secrets of this election. Anyone with the roll key can mint voter cards: keep it private.");
     }
+    if (!props.containsKey("VOTEGATE_OPERATOR_KEY")) { // a directory from before the day's controls gets its pair now
+      var pair = io.votegate.model.ControlCommand.newKeyPair();
+      props.setProperty("VOTEGATE_OPERATOR_KEY", pair[0]);
+      props.setProperty("VOTEGATE_OPERATOR_PUBLIC_KEY", pair[1]);
+      write(file, props, "Secrets of this election. Anyone with the roll key can mint voter cards, anyone with the "
+          + "operator key can change the day's poll windows and revoke cards: keep them private.");
+    }
     return props;
   }
 
@@ -142,7 +149,7 @@ final class DataDir {
   }
 
   /** The card codes of this directory's roll key; never a new key, which would print cards that sign no one in. */
-  private VoterCodes codes() throws IOException {
+  VoterCodes codes() throws IOException {
     var roll = read(root.resolve("keys.properties")).getProperty("VOTEGATE_ROLL_KEY");
     if (roll == null) {
       throw new IllegalStateException("no keys in " + root + " yet: run ./votegate up first");

@@ -69,7 +69,12 @@ final class LocalStack implements AutoCloseable {
     servers.add(0, kafka);
     kafkaBootstrap = kafka.bootstrap();
 
-    data.keys().forEach((k, v) -> env.put((String) k, (String) v));
+    // The services get the operator's public key only: they verify commands, they cannot make them.
+    data.keys().forEach((k, v) -> {
+      if (!k.equals("VOTEGATE_OPERATOR_KEY")) {
+        env.put((String) k, (String) v);
+      }
+    });
     env.putAll(Map.of(
         "VOTEGATE_ELECTION", settings.election().name(),
         "VOTEGATE_ELECTION_SCALE", String.valueOf(settings.election().scale()),

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "votegate", mixinStandardHelpOptions = true, version = "Votegate 0.1.0",
     description = "A reactive vote gateway: voters, ballot box and live results on Kafka, PostgreSQL and Redis.",
     subcommands = {UpCommand.class, CardsCommand.class, SimulateCommand.class, BenchCommand.class, ElectionCommand.class,
+        ControlCommands.Polls.class, ControlCommands.Voters.class, ControlCommands.OperatorKey.class,
         CommandLine.HelpCommand.class})
 public final class Votegate implements Runnable {
 

@@ -3,6 +3,7 @@ package io.votegate.tally;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.votegate.model.AcceptedBallot;
+import io.votegate.model.DayControls;
 import io.votegate.model.Election;
 
 import java.time.Instant;
@@ -36,6 +37,7 @@ final class Counts {
   private record ContestUnits(Election.Contest contest, Map<String, StateUnits> states) {}
 
   private final Election election;
+  private final DayControls controls;
   private final Map<String, ContestUnits> contests = new LinkedHashMap<>();
   /** "state/fips" of every county: checked for each ballot, so a set rather than a scan of the definition. */
   private final java.util.Set<String> counties = new java.util.HashSet<>();
@@ -43,7 +45,13 @@ final class Counts {
   private long skipped;
 
   Counts(Election election) {
+    this(election, new DayControls());
+  }
+
+  /** {@code controls}: the windows in force, as operators' commands change them (the embargo follows). */
+  Counts(Election election, DayControls controls) {
     this.election = election;
+    this.controls = controls;
     election.states().forEach(s -> s.counties().forEach(c -> counties.add(s.code() + "/" + c.fips())));
     for (var contest : election.contests()) {
       var states = new LinkedHashMap<String, StateUnits>();
@@ -124,7 +132,7 @@ final class Counts {
         .put("electionId", election.id())
         .put("sequence", sequence)
         .put("generatedAt", now.toString())
-        .put("status", election.states().stream().allMatch(s -> s.pollsClosedAt(now)) ? "closed" : "open")
+        .put("status", election.states().stream().allMatch(s -> controls.pollsClosedAt(s, now)) ? "closed" : "open")
         .put("test", election.test())
         .put("contests", contestsJson);
   }
@@ -174,7 +182,7 @@ final class Counts {
     var state = s.state();
     var json = new JsonObject().put("state", state.code());
     if (snapshot) {
-      json.put("pollsClosed", state.pollsClosedAt(now)).put("embargoed", embargoed(state, now));
+      json.put("pollsClosed", controls.pollsClosedAt(state, now)).put("embargoed", embargoed(state, now));
       if (embargoed(state, now)) {
         return json;
       }
@@ -210,7 +218,7 @@ final class Counts {
   }
 
   private boolean embargoed(Election.State state, Instant now) {
-    return election.embargo() && !state.pollsClosedAt(now);
+    return election.embargo() && !controls.pollsClosedAt(state, now); // the embargo follows the window in force
   }
 
   // --- checkpoints ----------------------------------------------------------------------------------------------

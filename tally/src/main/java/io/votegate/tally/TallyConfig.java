@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public record TallyConfig(int httpPort, String kafkaBootstrap, Election election, Duration deltaInterval,
                           Duration heartbeat, String instanceId, Duration checkpointInterval, boolean restore,
-                          Duration stallTimeout) {
+                          Duration stallTimeout, java.security.PublicKey operatorKey) {
 
   public static TallyConfig fromEnv(Map<String, String> vars) {
     var env = new Env(vars);
@@ -27,6 +27,7 @@ public record TallyConfig(int httpPort, String kafkaBootstrap, Election election
         env.string("VOTEGATE_INSTANCE_ID", env.string("HOSTNAME", "tally")),
         env.duration("VOTEGATE_TALLY_CHECKPOINT_INTERVAL", Duration.ofSeconds(10)),
         !"rebuild".equals(env.string("VOTEGATE_TALLY_START", "checkpoint")),
-        env.duration("VOTEGATE_SSE_STALL_TIMEOUT", Duration.ofSeconds(30))));
+        env.duration("VOTEGATE_SSE_STALL_TIMEOUT", Duration.ofSeconds(30)),
+        env.operatorKey()));
   }
 }

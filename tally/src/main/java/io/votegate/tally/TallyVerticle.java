@@ -10,6 +10,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.votegate.model.DayControls;
+import io.votegate.platform.ControlFeed;
 import io.votegate.platform.Http;
 import io.votegate.platform.Metrics;
 import io.votegate.platform.Problem;
@@ -35,6 +37,7 @@ public final class TallyVerticle extends VerticleBase {
   private AcceptedBallotsFeed feed;
   private Thread feedThread;
   private Checkpoints checkpoints;
+  private ControlFeed controlFeed;
   private boolean saving;
   private boolean replaying;
   private long checkpointed = -1;
@@ -48,7 +51,16 @@ public final class TallyVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    counts = new Counts(config.election());
+    var controls = new DayControls();
+    counts = new Counts(config.election(), controls);
+    if (config.operatorKey() == null) {
+      LOG.warn("no VOTEGATE_OPERATOR_PUBLIC_KEY: operators' commands are not applied");
+    } else {
+      controlFeed = new ControlFeed(config.kafkaBootstrap(), config.operatorKey(), "tally", controls::apply);
+      var thread = new Thread(controlFeed, "tally-control");
+      thread.setDaemon(true);
+      thread.start();
+    }
     checkpoints = new Checkpoints(config.kafkaBootstrap(), config.instanceId());
     var applied = Counter.builder("votegate.tally.counts.applied").description("Accepted ballots counted")
         .register(metrics.registry());
@@ -187,6 +199,9 @@ public final class TallyVerticle extends VerticleBase {
   public Future<?> stop() {
     stream.closeAll();
     feed.stop();
+    if (controlFeed != null) {
+      controlFeed.stop();
+    }
     return (server == null ? Future.succeededFuture() : server.shutdown())
         .eventually(() -> vertx.executeBlocking(() -> {
           feedThread.join(10_000);
