@@ -72,6 +72,9 @@ final class SimulateCommand implements Callable<Integer> {
       return 2;
     }
     var stored = dir.storedElection();
+    if (election != null && Files.isRegularFile(Path.of(election))) { // a definition file, kept by its absolute path
+      election = Path.of(election).toAbsolutePath().normalize().toString();
+    }
     if ((election != null && !election.equals(stored.name())) || (scale != null && scale != stored.scale())) {
       System.err.printf("%s holds election '%s' at scale %s, not '%s' at %s: run ./votegate up --election %s "
               + "--scale %s with another --data directory first.%n", dir.root(), stored.name(), stored.scale(),

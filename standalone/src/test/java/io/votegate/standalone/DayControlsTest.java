@@ -2,11 +2,15 @@ package io.votegate.standalone;
 
 import io.vertx.core.json.JsonObject;
 import io.votegate.model.ControlCommand;
+import io.votegate.model.SubmittedBallot;
 import io.votegate.model.Topics;
 import io.votegate.platform.FreePorts;
 import io.votegate.testkit.VoterClient;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -78,6 +84,16 @@ class DayControlsTest {
     assertTrue(voters.getJson("/api/v1/election").getJsonArray("states").stream().map(JsonObject.class::cast)
         .filter(s -> s.getString("code").equals("DE")).findFirst().orElseThrow().getBoolean("changedByOperators"));
 
+    // A gateway that had not heard of the close yet accepted a ballot after it: the ballot-server, which reads every
+    // command before deciding, rejects it polls_closed (judged by when it was accepted, against the window then).
+    var late = new SubmittedBallot(UUID.randomUUID(), "late-" + UUID.randomUUID(), "demo-embargo", DE_LATER, "DE",
+        "10003", Map.of("president", List.of("rep")), Instant.now());
+    try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafkaBootstrap()),
+        new StringSerializer(), new StringSerializer())) {
+      producer.send(new ProducerRecord<>(Topics.BALLOTS, "DE", late.toJson().encode())).get();
+    }
+    assertEquals("polls_closed", rejection(late.receipt()));
+
     // A court extends them for an hour: ballots are accepted and counted again, and the embargo is back.
     var until = Instant.now().plus(Duration.ofHours(1));
     assertEquals(0, cli("polls", "extend", "--state", "DE", "--until", until.toString(), "--data", data.toString()));
@@ -125,6 +141,28 @@ class DayControlsTest {
     assertTrue(delaware().getBoolean("embargoed"), "still open, still embargoed");
     assertEquals(2, cli("polls", "close", "--state", "DE", "--data", data.resolve("nowhere").toString()),
         "no operator key, no command");
+  }
+
+  /** The reason the ballot-server gave on ballots.rejected for {@code receipt}, within 30 s. */
+  private String rejection(String receipt) {
+    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", stack.kafkaBootstrap(),
+        "isolation.level", "read_committed", "auto.offset.reset", "earliest"), new StringDeserializer(),
+        new StringDeserializer())) {
+      var partitions = consumer.partitionsFor(Topics.REJECTED).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline) {
+        for (var record : consumer.poll(Duration.ofMillis(200))) {
+          var rejected = new JsonObject(record.value());
+          if (receipt.equals(rejected.getString("receipt"))) {
+            return rejected.getString("reason");
+          }
+        }
+      }
+      return null;
+    }
   }
 
   private String code(String voterId) throws Exception {
