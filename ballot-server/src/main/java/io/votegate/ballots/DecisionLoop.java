@@ -136,6 +136,7 @@ final class DecisionLoop implements Runnable {
         lastPoll = Instant.now();
         if (records.isEmpty()) {
           lag = currentLag();
+          idleControls();
           continue;
         }
         var started = System.nanoTime();
@@ -255,6 +256,15 @@ final class DecisionLoop implements Runnable {
       controlFeed.close();
       controlFeed = null; // read them all again next time
       throw e;
+    }
+  }
+
+  /** Between batches too, so that a revocation reaches the roll (and the audit log) within a second. */
+  private void idleControls() {
+    try {
+      applyControls();
+    } catch (Exception e) {
+      LOG.warn("cannot apply the operators' commands yet (they are applied before the next batch): {}", e.toString());
     }
   }
 

@@ -50,7 +50,8 @@ public final class ControlFeed implements Runnable, AutoCloseable {
   /** Reads and applies every command up to the end of the topic as it is now; blocking, on the owner's thread. */
   public void catchUp() {
     assign();
-    var end = consumer.endOffsets(partitions);
+    // Bounded: the ballot-server calls this between batches, and a broker outage must not hold its loop for long.
+    var end = consumer.endOffsets(partitions, Duration.ofSeconds(5));
     while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
       read(Duration.ofMillis(200));
     }
@@ -74,7 +75,7 @@ public final class ControlFeed implements Runnable, AutoCloseable {
 
   private void assign() {
     if (partitions == null) {
-      partitions = new ArrayList<>(consumer.partitionsFor(Topics.CONTROL, Duration.ofMinutes(1)).stream()
+      partitions = new ArrayList<>(consumer.partitionsFor(Topics.CONTROL, Duration.ofSeconds(10)).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList());
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
