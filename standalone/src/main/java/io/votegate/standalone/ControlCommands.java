@@ -79,14 +79,7 @@ final class ControlCommands {
 
   @Command(name = "polls", mixinStandardHelpOptions = true, description = "Change a state's poll window today.",
       subcommands = {Extend.class, Close.class})
-  static final class Polls implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-      spec.commandLine().usage(System.out);
-    }
+  static final class Polls extends CommandGroup {
   }
 
   @Command(name = "extend", mixinStandardHelpOptions = true,
@@ -122,14 +115,7 @@ final class ControlCommands {
 
   @Command(name = "voters", mixinStandardHelpOptions = true, description = "Revoke or restore a voter's card today.",
       subcommands = {Revoke.class, Restore.class})
-  static final class Voters implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-      spec.commandLine().usage(System.out);
-    }
+  static final class Voters extends CommandGroup {
   }
 
   @Command(name = "revoke", mixinStandardHelpOptions = true,

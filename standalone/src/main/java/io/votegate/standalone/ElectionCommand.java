@@ -17,15 +17,7 @@ import java.util.concurrent.Callable;
 /** {@code ./votegate election check FILE}: is a definition valid, and what does it define? */
 @Command(name = "election", mixinStandardHelpOptions = true, description = "Election definitions.",
     subcommands = ElectionCommand.Check.class)
-final class ElectionCommand implements Runnable {
-
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
+final class ElectionCommand extends CommandGroup {
 
   @Command(name = "check", mixinStandardHelpOptions = true,
       description = "Check an election definition (docs/election-format.md): every problem with its field path, or a "
