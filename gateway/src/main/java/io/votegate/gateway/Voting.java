@@ -179,7 +179,7 @@ public final class Voting {
     var window = election.state(state).orElseThrow();
     if (!controls.pollsOpenAt(window, now)) {
       throw Problem.of(403, "polls_closed", "Polls closed", "Polls in " + window.name() + " are open from "
-          + window.pollsOpen() + " to " + window.formatted(controls.closes(window, now)) + ".");
+          + window.formatted(window.opens()) + " to " + window.formatted(controls.closes(window, now)) + ".");
     }
   }
 
@@ -188,8 +188,11 @@ public final class Voting {
     return controls.closes(state, clock.instant());
   }
 
-  /** The public election, with every window as in force now. */
+  /** The public election, with every window as in force now: the definition's own until an operator changes one. */
   public io.vertx.core.json.JsonObject publicElection(io.vertx.core.json.JsonObject definition) {
+    if (!controls.changedAny()) {
+      return definition; // built once at start; a copy per request only when there is something to change in it
+    }
     var now = clock.instant();
     var json = definition.copy();
     for (var entry : json.getJsonArray("states")) {

@@ -54,4 +54,9 @@ public final class DayControls {
   public boolean changed(String state) {
     return changes.containsKey(state);
   }
+
+  /** Whether any window has been changed at all. */
+  public boolean changedAny() {
+    return !changes.isEmpty();
+  }
 }

@@ -53,16 +53,7 @@ public record Election(String id, String name, boolean embargo, boolean test, Li
       return !at.isBefore(opens) && at.isBefore(closes);
     }
 
-    /** The poll window as its voters read it, in the state's own time zone: "Tuesday, November 3, 7:00 AM EST". */
-    public String pollsOpen() {
-      return POLL_TIME.withZone(zone).format(opens);
-    }
-
-    public String pollsClose() {
-      return POLL_TIME.withZone(zone).format(closes);
-    }
-
-    /** An instant as this state's voters read their clocks, as the poll times are written. */
+    /** An instant as this state's voters read their clocks: "Tuesday, November 3, 7:00 AM EST". */
     public String formatted(Instant instant) {
       return POLL_TIME.withZone(zone).format(instant);
     }
