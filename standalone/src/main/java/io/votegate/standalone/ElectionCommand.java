@@ -1,14 +1,11 @@
 package io.votegate.standalone;
 
 import io.votegate.model.Election;
-import io.votegate.model.ElectionCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -33,25 +30,14 @@ final class ElectionCommand extends CommandGroup {
 
     @Override
     public Integer call() throws Exception {
-      var out = System.out;
-      var path = Path.of(file);
-      if (Files.isRegularFile(path)) {
-        var problems = ElectionCheck.problems(Files.readString(path));
-        if (!problems.isEmpty()) {
-          System.err.printf("%s is not a valid election definition: %d problem%s%n", file, problems.size(),
-              problems.size() == 1 ? "" : "s");
-          problems.forEach(p -> System.err.println("  " + p));
-          return 1;
-        }
-      }
       Election election;
-      try {
+      try { // Election.load checks a file (ElectionCheck) and names it with every problem
         election = Election.load(file, start != null ? start : Instant.now());
       } catch (IllegalArgumentException e) {
         System.err.println(e.getMessage());
         return 1;
       }
-      summary(election, out);
+      summary(election, System.out);
       return 0;
     }
 
