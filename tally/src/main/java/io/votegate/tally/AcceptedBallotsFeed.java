@@ -56,12 +56,7 @@ final class AcceptedBallotsFeed implements Runnable {
   /** {@code freshness} times each ballot from its decision (the record's timestamp) to its being counted. */
   AcceptedBallotsFeed(String bootstrap, Context context, Counts counts, Checkpoints checkpoints, boolean restore,
                       Counter applied, Timer freshness) {
-    this.consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000,
-        ConsumerConfig.CLIENT_ID_CONFIG, "votegate-tally"), new StringDeserializer(), new StringDeserializer());
+    this.consumer = consumer(bootstrap, "votegate-tally");
     this.context = context;
     this.counts = counts;
     this.checkpoints = checkpoints;
@@ -70,12 +65,28 @@ final class AcceptedBallotsFeed implements Runnable {
     this.freshness = freshness;
   }
 
+  /** A reader of {@code ballots.accepted} as the tally reads it: committed decisions only, no group, in batches. */
+  static KafkaConsumer<String, String> consumer(String bootstrap, String clientId) {
+    return new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000,
+        ConsumerConfig.CLIENT_ID_CONFIG, clientId), new StringDeserializer(), new StringDeserializer());
+  }
+
+  /** Every partition of {@code ballots.accepted}, assigned to {@code consumer}. */
+  static List<TopicPartition> assignAll(KafkaConsumer<String, String> consumer) {
+    var partitions = consumer.partitionsFor(Topics.ACCEPTED, Duration.ofMinutes(1)).stream()
+        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    consumer.assign(partitions);
+    return partitions;
+  }
+
   @Override
   public void run() {
     try {
-      var partitions = consumer.partitionsFor(Topics.ACCEPTED, Duration.ofMinutes(1)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
+      var partitions = assignAll(consumer);
       var latest = restore ? checkpoints.latest(counts.electionId()) : Optional.<Checkpoints.Checkpoint>empty();
       Map<Integer, Long> from = new HashMap<>();
       Optional<Checkpoints.Checkpoint> checkpoint = Optional.empty();

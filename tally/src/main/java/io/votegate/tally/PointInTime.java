@@ -3,16 +3,11 @@ package io.votegate.tally;
 import io.vertx.core.json.JsonObject;
 import io.votegate.model.AcceptedBallot;
 import io.votegate.model.Election;
-import io.votegate.model.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The results as they stood at an instant: every accepted ballot decided at or before it (its record's timestamp,
@@ -24,15 +19,8 @@ final class PointInTime {
 
   static JsonObject snapshot(String bootstrap, Election election, Instant asOf, View view) {
     var counts = new Counts(election);
-    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000,
-        ConsumerConfig.CLIENT_ID_CONFIG, "votegate-tally-as-of"), new StringDeserializer(), new StringDeserializer())) {
-      var partitions = consumer.partitionsFor(Topics.ACCEPTED, Duration.ofMinutes(1)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
+    try (var consumer = AcceptedBallotsFeed.consumer(bootstrap, "votegate-tally-as-of")) {
+      var partitions = AcceptedBallotsFeed.assignAll(consumer);
       // Where each partition passes the instant: its first record after it, or (none yet) its end.
       var after = new HashMap<TopicPartition, Long>();
       partitions.forEach(p -> after.put(p, asOf.toEpochMilli() + 1));
