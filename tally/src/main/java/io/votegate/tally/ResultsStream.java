@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -86,7 +87,7 @@ final class ResultsStream {
     clients.add(client);
     response.closeHandler(v -> clients.remove(client));
     if (feed.caughtUp()) {
-      first(client, clock.instant());
+      first(client, clock.instant(), new HashMap<>());
     } else {
       client.waiting = true;
     }
@@ -97,19 +98,25 @@ final class ResultsStream {
    * snapshot. After a restart the tally numbers the ballots read after its checkpoint anew, in an order that may
    * differ from the one before the crash: an id in that stretch ({@link #ambiguousUpTo()}) may name another set of
    * ballots, so the delta goes back to the checkpoint. Deltas carry absolute counts: more units is still exact.
+   * {@code events} holds what this tick already built, by view and position, so that the clients who waited out a
+   * catch-up together (a restart's reconnecting newsrooms) share their first events too.
    */
-  private void first(Client client, java.time.Instant now) {
+  private void first(Client client, java.time.Instant now, Map<List<Object>, String> events) {
     var from = client.resumeFrom;
     client.sent = counts.sequence();
     if (from != null && from <= counts.sequence()) {
       var start = feed.start();
       long since = from > start.sequence() && from <= ambiguousUpTo() ? start.sequence() : from;
-      var delta = counts.delta(client.view, since, now);
-      if (delta != null) {
-        client.response.write(event("delta", delta));
+      var delta = events.computeIfAbsent(List.of(client.view, since), k -> {
+        var data = counts.delta(client.view, since, now);
+        return data == null ? "" : event("delta", data);
+      });
+      if (!delta.isEmpty()) {
+        client.response.write(delta);
       }
     } else {
-      client.response.write(event("snapshot", counts.snapshot(client.view, now)));
+      client.response.write(events.computeIfAbsent(List.of(client.view),
+          k -> event("snapshot", counts.snapshot(client.view, now))));
     }
   }
 
@@ -151,7 +158,7 @@ final class ResultsStream {
         if (live) {
           client.waiting = false;
           client.stale = false;
-          first(client, now);
+          first(client, now, events);
         }
         continue;
       }
