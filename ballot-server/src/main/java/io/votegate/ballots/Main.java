@@ -7,6 +7,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.PoolOptions;
 import io.votegate.model.DayControls;
+import io.votegate.platform.ControlFeed;
 import io.votegate.platform.Metrics;
 import io.votegate.platform.Service;
 import org.slf4j.LoggerFactory;
@@ -43,9 +44,7 @@ public final class Main {
     var decider = new Decider(pool, config.election(), controls);
     var receipts = new ReceiptPublisher(redis);
     var loop = new DecisionLoop(config, decider, receipts, metrics.registry(), controls);
-    if (config.operatorKey() == null) {
-      LoggerFactory.getLogger(Main.class).warn("no VOTEGATE_OPERATOR_PUBLIC_KEY: operators' commands are not applied");
-    }
+    ControlFeed.enabled(config.operatorKey(), "ballot-server"); // read before each batch, by the loop
     var thread = new Thread(loop, "ballot-server-decisions");
 
     return vertx.executeBlocking(() -> {

@@ -39,15 +39,7 @@ public final class Main {
         .setMaxPoolSize(32).setMaxPoolWaiting(1024));
     var limited = new ConcurrentHashMap<String, Long>(); // rate-limited keys, known to every loop (see RateLimits)
     var controls = new DayControls(); // the windows in force, as the operators' commands change them
-    var feed = config.operatorKey() == null ? null
-        : new ControlFeed(config.kafkaBootstrap(), config.operatorKey(), "gateway", controls::apply);
-    if (feed == null) {
-      LoggerFactory.getLogger(Main.class).warn("no VOTEGATE_OPERATOR_PUBLIC_KEY: operators' commands are not applied");
-    } else {
-      var thread = new Thread(feed, "gateway-control");
-      thread.setDaemon(true);
-      thread.start();
-    }
+    var feed = ControlFeed.background(config.kafkaBootstrap(), config.operatorKey(), "gateway", controls::apply);
     return vertx.executeBlocking(() -> {
           if (!publisher.warmUp(Duration.ofSeconds(10))) {
             LoggerFactory.getLogger(Main.class).warn("Kafka at {} does not answer yet: ballots get 503 until it does",

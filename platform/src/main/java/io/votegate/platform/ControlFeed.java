@@ -47,6 +47,27 @@ public final class ControlFeed implements Runnable, AutoCloseable {
     this.service = service;
   }
 
+  /** Whether commands can be verified at all; says so once, at start, when they cannot. */
+  public static boolean enabled(PublicKey operator, String service) {
+    if (operator == null) {
+      LOG.warn("{}: no VOTEGATE_OPERATOR_PUBLIC_KEY, so operators' commands are not applied", service);
+    }
+    return operator != null;
+  }
+
+  /** A feed on a daemon thread of its own, applying each command within a second; null without an operator key. */
+  public static ControlFeed background(String bootstrap, PublicKey operator, String service,
+                                       Consumer<ControlCommand> apply) {
+    if (!enabled(operator, service)) {
+      return null;
+    }
+    var feed = new ControlFeed(bootstrap, operator, service, apply);
+    var thread = new Thread(feed, service + "-control");
+    thread.setDaemon(true);
+    thread.start();
+    return feed;
+  }
+
   /** Reads and applies every command up to the end of the topic as it is now; blocking, on the owner's thread. */
   public void catchUp() {
     assign();

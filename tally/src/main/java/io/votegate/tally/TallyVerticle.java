@@ -53,14 +53,7 @@ public final class TallyVerticle extends VerticleBase {
   public Future<?> start() {
     var controls = new DayControls();
     counts = new Counts(config.election(), controls);
-    if (config.operatorKey() == null) {
-      LOG.warn("no VOTEGATE_OPERATOR_PUBLIC_KEY: operators' commands are not applied");
-    } else {
-      controlFeed = new ControlFeed(config.kafkaBootstrap(), config.operatorKey(), "tally", controls::apply);
-      var thread = new Thread(controlFeed, "tally-control");
-      thread.setDaemon(true);
-      thread.start();
-    }
+    controlFeed = ControlFeed.background(config.kafkaBootstrap(), config.operatorKey(), "tally", controls::apply);
     checkpoints = new Checkpoints(config.kafkaBootstrap(), config.instanceId());
     var applied = Counter.builder("votegate.tally.counts.applied").description("Accepted ballots counted")
         .register(metrics.registry());
