@@ -38,7 +38,6 @@ final class LocalStack implements AutoCloseable {
     try {
       stack.startBallotServer(Map.of());
       stack.startTally();
-      stack.awaitTallyLive(settings.tallyPort());
       stack.startGateway();
       return stack;
     } catch (Exception e) {
@@ -106,15 +105,17 @@ final class LocalStack implements AutoCloseable {
         .await(10, TimeUnit.MINUTES));
   }
 
+  /**
+   * The tally, once live. Until it has counted every ballot there was when it started (from its checkpoint, or from
+   * the start), it is not ready, and up is not either: "ready" must never show a partial count.
+   */
   void startTally() throws Exception {
     started("tally", io.votegate.tally.Main.start(vertx, metrics, TallyConfig.fromEnv(env)).await(1, TimeUnit.MINUTES));
+    awaitTallyLive(Integer.parseInt(env.get("VOTEGATE_TALLY_PORT")));
   }
 
-  /**
-   * Until the tally has counted every ballot there was when it started (from its checkpoint, or from the start),
-   * it is not ready, and up is not either: "ready" must never show a partial count. Blocking, at startup only.
-   */
-  void awaitTallyLive(int port) throws Exception {
+  /** Blocking, at startup only. */
+  private void awaitTallyLive(int port) throws Exception {
     var http = java.net.http.HttpClient.newHttpClient();
     var ready = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/health/ready"))
         .timeout(java.time.Duration.ofSeconds(5)).build();

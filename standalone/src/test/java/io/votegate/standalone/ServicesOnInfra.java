@@ -75,8 +75,17 @@ final class ServicesOnInfra implements AutoCloseable {
     return this;
   }
 
+  /** The tally, once ready: as ./votegate up and a readiness probe do, no test reads its counts while it catches up. */
   ServicesOnInfra startTally() throws Exception {
     started.add(0, io.votegate.tally.Main.start(vertx, metrics, TallyConfig.fromEnv(env)).await(1, TimeUnit.MINUTES));
+    var newsroom = new io.votegate.testkit.VoterClient(tally().toString());
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (newsroom.get("/health/ready").statusCode() != 200) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the tally did not become ready in a minute");
+      }
+      Thread.sleep(50);
+    }
     return this;
   }
 
