@@ -43,9 +43,29 @@ final class PostgresNode implements AutoCloseable {
           .setServerConfig("full_page_writes", "on")
           // JIT compiles large batched statements for ~0.5 s each; the decision step never profits from it.
           .setServerConfig("jit", "off")
+          // Each ballot marks a random voter, so the roll's pages are touched all over. With the default 128 MB of
+          // buffers a roll of millions is read and written back through the OS on almost every update, and after
+          // each checkpoint the first change to a page logs the whole 8 KB page; at 1 GB of log a checkpoint came
+          // every minute or so at full rate, and the decision step slowed to half within minutes (bench, 2026-12-02).
+          // So: buffers sized to the machine, and checkpoints at most every 15 minutes or 4 GB of log (a longer
+          // crash recovery, which up waits out).
+          .setServerConfig("shared_buffers", sharedBuffers())
+          .setServerConfig("max_wal_size", "4GB")
+          .setServerConfig("checkpoint_timeout", "15min")
           .setServerConfig("listen_addresses", "127.0.0.1")
           .start());
     }
+  }
+
+  /** An eighth of the machine's memory, between the default 128 MB and 2 GB. */
+  static String sharedBuffers() {
+    long total = 0;
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      total = os.getTotalMemorySize();
+    }
+    long megabytes = Math.max(128, Math.min(2048, total / 8 / (1024 * 1024)));
+    return megabytes + "MB";
   }
 
   int port() {
