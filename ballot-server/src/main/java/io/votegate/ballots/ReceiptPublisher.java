@@ -47,11 +47,14 @@ final class ReceiptPublisher {
 
   private static List<Request> pipeline(List<ReceiptStatus> chunk) {
     var requests = new ArrayList<Request>(chunk.size() + 1);
+    var encoded = new ArrayList<String>(chunk.size());
     for (var status : chunk) {
+      var json = status.toJson().encode(); // once, for its SET and for the notice
+      encoded.add(json);
       requests.add(Request.cmd(Command.SET).arg(ReceiptStatus.redisKey(status.receipt()))
-          .arg(status.toJson().encode()).arg("EX").arg(TTL_SECONDS));
+          .arg(json).arg("EX").arg(TTL_SECONDS));
     }
-    requests.add(Request.cmd(Command.PUBLISH).arg(ReceiptStatus.CHANNEL).arg(ReceiptStatus.encodeNotice(chunk)));
+    requests.add(Request.cmd(Command.PUBLISH).arg(ReceiptStatus.CHANNEL).arg(ReceiptStatus.noticeOf(encoded)));
     return requests;
   }
 

@@ -1,6 +1,5 @@
 package io.votegate.model;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -25,11 +24,12 @@ public record ReceiptStatus(String receipt, String status, String reason, Instan
   public static final String CHANNEL = "votegate:receipts";
 
   public static String encodeNotice(List<ReceiptStatus> statuses) {
-    return new JsonArray(statuses.stream().map(ReceiptStatus::toJson).toList()).encode();
+    return noticeOf(statuses.stream().map(s -> s.toJson().encode()).toList());
   }
 
-  public static List<ReceiptStatus> decodeNotice(String message) {
-    return new JsonArray(message).stream().map(o -> fromJson((JsonObject) o)).toList();
+  /** The notice of statuses already encoded (for their SETs): a JSON array of them, without encoding them again. */
+  public static String noticeOf(List<String> encodedStatuses) {
+    return "[" + String.join(",", encodedStatuses) + "]";
   }
 
   public static ReceiptStatus pending(String receipt) {
