@@ -95,7 +95,7 @@ public final class Simulation {
 
   /** Runs the whole simulation; the report says whether everything reconciled. */
   public Report run() throws Exception {
-    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setPreferNativeTransport(true));
     context = vertx.getOrCreateContext();
     try (var roll = VoterCards.open(options.cards())) {
       http = new VotegateHttp(context, options.concurrency() + 16);

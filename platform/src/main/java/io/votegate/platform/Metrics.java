@@ -25,7 +25,9 @@ public record Metrics(PrometheusMeterRegistry registry) {
         .setJvmMetricsEnabled(true)
         .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE);
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(options))
+        // epoll on Linux: fewer system calls and allocations per request than NIO's selector (which took 2 % of
+        // the gateway's CPU samples in its own key-set lookups); NIO elsewhere.
+        .with(new VertxOptions().setMetricsOptions(options).setPreferNativeTransport(true))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
   }
