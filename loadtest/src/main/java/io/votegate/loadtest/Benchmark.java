@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * The benchmark: one run on one machine, every number next to a baseline measured in the same run. Phases, in order:
@@ -88,10 +89,19 @@ public final class Benchmark {
    */
   private static final int MAX_OUTSTANDING = 1_024;
 
+  /**
+   * Voters at once in the intake phases; each server counts with the best. A closed loop takes at most its
+   * concurrency over the latency: with 128 alone, the gateway's number was its Kafka acknowledgement time (the
+   * producer's linger plus acks=all: 128 / 7 ms = 18,000/s), not what it can take. With 1,024 alone, the bare
+   * server's was the load generator's cost of so many connections (its 50,000/s at 128 fell to 28,000/s).
+   */
+  private static final List<Integer> INTAKE_CONCURRENCY = List.of(128, MAX_OUTSTANDING);
+
   private final Stack stack;
   private final Plan plan;
   private final PrintStream out;
-  private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
+      .setPreferNativeTransport(true));
   private final Context context = vertx.getOrCreateContext();
   private final VotegateHttp http = new VotegateHttp(context, MAX_OUTSTANDING);
   private final Iterator<VoterCard> voters;
@@ -188,11 +198,12 @@ public final class Benchmark {
 
   /** Ballots from never-used voters as fast as each server takes them: the bare server, then the gateway. */
   private long intake(String condition) throws Exception {
-    say("intake (%s): POST /api/v1/ballots, 128 at once, %d s each on a bare server and the gateway", condition,
+    say("intake (%s): POST /api/v1/ballots, %s at once, %d s each on a bare server and the gateway, the best of each",
+        condition, INTAKE_CONCURRENCY.stream().map(c -> String.format("%,d", c)).collect(Collectors.joining(" and ")),
         plan.intake().toSeconds());
-    var bare = ballots(stack.bare()).closed(128, plan.intake()).await();
+    var bare = best(stack.bare());
     long before = stack.produced();
-    var gateway = ballots(stack.gateway()).closed(128, plan.intake()).await();
+    var gateway = best(stack.gateway());
     requireVoters("intake (" + condition + ")");
     report.intake(condition, bare, gateway);
     say("  bare %,.0f/s (p50 %.1f ms, p99 %.1f ms); gateway %,.0f/s (p50 %.1f ms, p99 %.1f ms): %.2f of bare",
@@ -200,6 +211,18 @@ public final class Benchmark {
         gateway.p50Millis(), gateway.p99Millis(), BenchMath.ratio(gateway.okPerSecondOverall(),
             bare.okPerSecondOverall()));
     return stack.produced() - before;
+  }
+
+  /** The most ballots a server took at any of the intake concurrencies. */
+  private Load.Result best(URI target) throws Exception {
+    Load.Result best = null;
+    for (int concurrency : INTAKE_CONCURRENCY) {
+      var result = ballots(target).closed(concurrency, plan.intake()).await();
+      if (best == null || result.okPerSecondOverall() > best.okPerSecondOverall()) {
+        best = result;
+      }
+    }
+    return best;
   }
 
   /** A load of valid ballots, each from a voter who never voted, with a session minted as sign-in would. */

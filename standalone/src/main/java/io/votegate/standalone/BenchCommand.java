@@ -47,9 +47,25 @@ final class BenchCommand implements Callable<Integer> {
     var chosen = dir.election("us-2020", scale != null ? scale : quick ? 0.002 : 0.05);
     System.out.printf("Starting a stack for the benchmark (us-2020, %,d voters) in %s …%n",
         chosen.load().voters(), data);
-    var bareVertx = Vertx.vertx();
-    try (var stack = LocalStack.servers(new LocalStack.Settings(dir, chosen, FreePorts.pick(), FreePorts.pick(),
-        FreePorts.pick()))) {
+    var bareVertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true)); // as the services
+    var stack = LocalStack.servers(new LocalStack.Settings(dir, chosen, FreePorts.pick(), FreePorts.pick(),
+        FreePorts.pick()));
+    var discarded = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable discard = () -> {
+      if (discarded.compareAndSet(false, true)) {
+        stack.close();
+        try {
+          bareVertx.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          System.err.println("The bare server did not stop cleanly: " + e);
+        }
+        deleteAll(data);
+      }
+    };
+    // Ctrl-C too stops the servers and deletes the directory: the embedded PostgreSQL would outlive us otherwise.
+    var onExit = new Thread(discard, "votegate-bench-stop");
+    Runtime.getRuntime().addShutdownHook(onExit);
+    try {
       // The roll loads once, before anything is measured; the gateway alone runs from the start.
       stack.startBallotServer(Map.of());
       stack.stop("ballot-server");
@@ -66,10 +82,20 @@ final class BenchCommand implements Callable<Integer> {
       System.out.println("Wrote " + out.toAbsolutePath().normalize().resolve("bench-report.md") + " (and .json, .svg)");
       return 0;
     } finally {
-      bareVertx.close().await(10, TimeUnit.SECONDS);
-      try (var files = Files.walk(data)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      discard.run();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onExit);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C while finishing: the hook found everything discarded already.
       }
+    }
+  }
+
+  private static void deleteAll(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      System.err.println("Could not delete " + dir + ": " + e.getMessage());
     }
   }
 
