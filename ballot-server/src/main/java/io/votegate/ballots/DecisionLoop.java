@@ -58,6 +58,10 @@ import java.util.concurrent.TimeUnit;
  * transaction that finally commits carries each decision once. Infrastructure failures are retried, never dead-lettered; only records that cannot
  * be read go to {@code ballots.dlq}.
  *
+ * <p>Step 3 of one batch overlaps steps 1 and 2 of the next: while a batch's transaction commits (on a thread of its
+ * own), the next batch is decided in PostgreSQL; its transaction begins once the first has committed. If that commit
+ * fails, both batches are replayed from the committed offsets, and step 1 recognises its own work in both.
+ *
  * <p>The Kafka clients block, so the loop owns a thread of its own; it waits on the reactive PostgreSQL and Redis
  * clients' futures there, never on an event loop.
  */
@@ -81,6 +85,7 @@ final class DecisionLoop implements Runnable {
   private volatile Instant lastPoll = Instant.now();
   private volatile long lag;
   private KafkaConsumer<String, byte[]> consumer;
+  private KafkaProducer<String, byte[]> producer;
   private boolean inTransaction;
   private final DayControls controls;
   /** The operators' commands, read on this thread before each batch; null without an operator key. */
@@ -119,7 +124,7 @@ final class DecisionLoop implements Runnable {
   @Override
   public void run() {
     consumer = new KafkaConsumer<>(consumerConfig());
-    var producer = newProducer();
+    producer = newProducer();
     try {
       consumer.subscribe(List.of(Topics.BALLOTS));
       while (running) {
@@ -129,34 +134,51 @@ final class DecisionLoop implements Runnable {
             pause(Duration.ofSeconds(1));
             continue;
           }
-          records = consumer.poll(Duration.ofMillis(500));
+          // While a batch commits, take what is fetched already; with nothing there, let the commit finish first.
+          records = consumer.poll(committing != null ? Duration.ZERO : Duration.ofMillis(500));
         } catch (WakeupException e) {
           break;
         }
         lastPoll = Instant.now();
         if (records.isEmpty()) {
-          lag = currentLag();
-          idleControls();
+          if (committing != null) {
+            finishOrReplay(null);
+          } else {
+            lag = currentLag();
+            idleControls();
+          }
           continue;
         }
-        var started = System.nanoTime();
         // Every line logged about this batch names it (the "batch" field of JSON logs): where it starts, per partition.
         MDC.put("batch", batchId(records));
         try {
-          process(records, producer);
-          streak.succeeded();
-          batchSizes.record(records.count());
-          batchTimes.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-          lag = currentLag();
-        } catch (Exception e) {
-          producer = abort(producer);
-          unsettle(records);
-          pause(failed(records.count(), e));
+          long started = System.nanoTime();
+          List<Decider.Decision> decided;
+          try {
+            decided = decide(records);
+          } catch (Exception e) {
+            finishOrReplay(null); // the batch before stands or falls on its own
+            unsettle(records);
+            pause(failed(records.count(), e));
+            continue;
+          }
+          if (!finishOrReplay(records)) {
+            continue; // the batch before did not commit: this one is replayed after it
+          }
+          try {
+            committing = startCommit(records, decided, started);
+          } catch (Exception e) {
+            producer = abort(producer);
+            unsettle(records);
+            pause(failed(records.count(), e));
+          }
         } finally {
           MDC.remove("batch");
         }
       }
     } finally {
+      finishOrReplay(null);
+      committer.shutdown();
       producer.close(Duration.ofSeconds(10));
       // A graceful stop hands the partitions over at once; after a crash, the restarted instance reclaims its
       // static membership instead.
@@ -166,6 +188,40 @@ final class DecisionLoop implements Runnable {
         controlFeed.close();
       }
       LOG.info("decision loop stopped");
+    }
+  }
+
+  /**
+   * Waits for the batch that is committing, if any. Committed: its decisions count. Failed: its transaction is
+   * aborted and its partitions, with those of {@code next} (decided meanwhile, not yet in a transaction), resume from
+   * the group's committed offsets; the decision step recognises its own work in both when they come again. False
+   * if it failed.
+   */
+  private boolean finishOrReplay(ConsumerRecords<String, byte[]> next) {
+    var batch = committing;
+    if (batch == null) {
+      return true;
+    }
+    committing = null;
+    try {
+      batch.commit().get(STEP_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+      inTransaction = false;
+      streak.succeeded();
+      batchSizes.record(batch.records().count());
+      batchTimes.record(System.nanoTime() - batch.started(), TimeUnit.NANOSECONDS);
+      batch.decided().forEach(d -> decisions.get(d.outcome().name().toLowerCase(java.util.Locale.ROOT)).increment());
+      dlq.increment(batch.unreadable());
+      lag = currentLag();
+      return true;
+    } catch (Exception e) {
+      var cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() instanceof Exception c ? c : e;
+      producer = abort(producer);
+      unsettle(batch.records());
+      if (next != null) {
+        unsettle(next);
+      }
+      pause(failed(batch.records().count(), cause));
+      return false;
     }
   }
 
@@ -268,8 +324,21 @@ final class DecisionLoop implements Runnable {
     }
   }
 
-  private void process(ConsumerRecords<String, byte[]> records, KafkaProducer<String, byte[]> producer)
-      throws Exception {
+  /**
+   * A batch in its Kafka transaction, committing on the committer thread while the loop decides the next batch in
+   * PostgreSQL: the commit's round trips (offsets, end of transaction, markers) no longer add to every batch's time.
+   * One transaction at a time still: the next begins only once this one has committed.
+   */
+  private record Committing(ConsumerRecords<String, byte[]> records, List<Decider.Decision> decided, int unreadable,
+                            long started, java.util.concurrent.CompletableFuture<Void> commit) {}
+
+  private Committing committing;
+  private final java.util.concurrent.ExecutorService committer = java.util.concurrent.Executors.newSingleThreadExecutor(
+      r -> new Thread(r, "ballot-server-commits"));
+  private List<ConsumerRecord<String, byte[]>> unreadable = List.of();
+
+  /** Steps 1 and 2: the batch decided in PostgreSQL, and its statuses in Redis. */
+  private List<Decider.Decision> decide(ConsumerRecords<String, byte[]> records) throws Exception {
     applyControls();
     var candidates = new ArrayList<Decider.Candidate>();
     var unreadable = new ArrayList<ConsumerRecord<String, byte[]>>();
@@ -284,6 +353,7 @@ final class DecisionLoop implements Runnable {
         unreadable.add(record);
       }
     }
+    this.unreadable = unreadable;
 
     long began = System.nanoTime();
     var decided = await(decider.decide(candidates));
@@ -292,9 +362,15 @@ final class DecisionLoop implements Runnable {
     var at = Instant.now();
     await(receipts.publish(decided.stream().filter(d -> d.outcome() != Decider.Outcome.DUPLICATE)
         .map(d -> status(d, at)).toList()));
+    stepTimes.get("receipts").record(System.nanoTime() - decidedAt, TimeUnit.NANOSECONDS);
+    return decided;
+  }
 
-    long publishedAt = System.nanoTime();
-    stepTimes.get("receipts").record(publishedAt - decidedAt, TimeUnit.NANOSECONDS);
+  /** Step 3: the decisions and the consumer offsets in one Kafka transaction, committed on the committer thread. */
+  private Committing startCommit(ConsumerRecords<String, byte[]> records, List<Decider.Decision> decided,
+                                 long started) {
+    var producer = this.producer;
+    var at = Instant.now();
     producer.beginTransaction();
     inTransaction = true;
     for (var d : decided) {
@@ -314,13 +390,15 @@ final class DecisionLoop implements Runnable {
           .getBytes(StandardCharsets.UTF_8));
       producer.send(dead);
     }
-    producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
-    producer.commitTransaction();
-    stepTimes.get("commit").record(System.nanoTime() - publishedAt, TimeUnit.NANOSECONDS);
-    inTransaction = false;
-
-    decided.forEach(d -> decisions.get(d.outcome().name().toLowerCase(java.util.Locale.ROOT)).increment());
-    dlq.increment(unreadable.size());
+    var offsets = nextOffsets(records);
+    var group = consumer.groupMetadata(); // the consumer is this thread's alone
+    var commit = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      long from = System.nanoTime();
+      producer.sendOffsetsToTransaction(offsets, group);
+      producer.commitTransaction();
+      stepTimes.get("commit").record(System.nanoTime() - from, TimeUnit.NANOSECONDS);
+    }, committer);
+    return new Committing(records, decided, unreadable.size(), started, commit);
   }
 
   private static ReceiptStatus status(Decider.Decision d, Instant at) {
