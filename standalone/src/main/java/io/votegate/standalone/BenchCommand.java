@@ -34,7 +34,7 @@ final class BenchCommand implements Callable<Integer> {
   boolean quick;
 
   @Option(names = "--scale", description = "us-2020 roll scale, enough voters for every ballot the bench casts "
-      + "(default: 0.05, 7.9 million voters, or 0.002 with --quick); the bench stops, saying so, if they run out.")
+      + "(default: 0.05, 7.9 million voters, or 0.005 with --quick); the bench stops, saying so, if they run out.")
   Double scale;
 
   @Option(names = "--out", description = "Where the reports go (default: the current directory).", defaultValue = ".")
@@ -44,7 +44,7 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     var data = Files.createTempDirectory("votegate-bench");
     var dir = new DataDir(data);
-    var chosen = dir.election("us-2020", scale != null ? scale : quick ? 0.002 : 0.05);
+    var chosen = dir.election("us-2020", scale != null ? scale : quick ? 0.005 : 0.05);
     System.out.printf("Starting a stack for the benchmark (us-2020, %,d voters) in %s …%n",
         chosen.load().voters(), data);
     var bareVertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true)); // as the services
