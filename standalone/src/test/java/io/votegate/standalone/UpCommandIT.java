@@ -64,7 +64,9 @@ class UpCommandIT {
     for (var receipt : receipts) {
       assertEquals("counted", awaitDecision(receipt).getString("status"));
     }
-    var before = snapshot();
+    // A receipt says counted once the decision is in PostgreSQL; the tally has it once the decision's Kafka
+    // transaction has committed, a few milliseconds later.
+    var before = awaitSequence(20);
     assertEquals(20, presidentBallots(before));
 
     first.destroy(); // SIGTERM
