@@ -43,6 +43,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -153,7 +157,7 @@ final class DecisionLoop implements Runnable {
         MDC.put("batch", batchId(records));
         try {
           long started = System.nanoTime();
-          List<Decider.Decision> decided;
+          Decided decided;
           try {
             decided = decide(records);
           } catch (Exception e) {
@@ -209,12 +213,13 @@ final class DecisionLoop implements Runnable {
       streak.succeeded();
       batchSizes.record(batch.records().count());
       batchTimes.record(System.nanoTime() - batch.started(), TimeUnit.NANOSECONDS);
-      batch.decided().forEach(d -> decisions.get(d.outcome().name().toLowerCase(java.util.Locale.ROOT)).increment());
-      dlq.increment(batch.unreadable());
+      batch.decided().decisions()
+          .forEach(d -> decisions.get(d.outcome().name().toLowerCase(java.util.Locale.ROOT)).increment());
+      dlq.increment(batch.decided().unreadable().size());
       lag = currentLag();
       return true;
     } catch (Exception e) {
-      var cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() instanceof Exception c ? c : e;
+      var cause = e instanceof ExecutionException && e.getCause() instanceof Exception c ? c : e;
       producer = abort(producer);
       unsettle(batch.records());
       if (next != null) {
@@ -329,16 +334,18 @@ final class DecisionLoop implements Runnable {
    * PostgreSQL: the commit's round trips (offsets, end of transaction, markers) no longer add to every batch's time.
    * One transaction at a time still: the next begins only once this one has committed.
    */
-  private record Committing(ConsumerRecords<String, byte[]> records, List<Decider.Decision> decided, int unreadable,
-                            long started, java.util.concurrent.CompletableFuture<Void> commit) {}
+  private record Committing(ConsumerRecords<String, byte[]> records, Decided decided, long started,
+                            CompletableFuture<Void> commit) {}
+
+  /** A batch's decisions, and its records that could not be read (for the DLQ). */
+  private record Decided(List<Decider.Decision> decisions, List<ConsumerRecord<String, byte[]>> unreadable) {}
 
   private Committing committing;
-  private final java.util.concurrent.ExecutorService committer = java.util.concurrent.Executors.newSingleThreadExecutor(
+  private final ExecutorService committer = Executors.newSingleThreadExecutor(
       r -> new Thread(r, "ballot-server-commits"));
-  private List<ConsumerRecord<String, byte[]>> unreadable = List.of();
 
   /** Steps 1 and 2: the batch decided in PostgreSQL, and its statuses in Redis. */
-  private List<Decider.Decision> decide(ConsumerRecords<String, byte[]> records) throws Exception {
+  private Decided decide(ConsumerRecords<String, byte[]> records) throws Exception {
     applyControls();
     var candidates = new ArrayList<Decider.Candidate>();
     var unreadable = new ArrayList<ConsumerRecord<String, byte[]>>();
@@ -353,7 +360,6 @@ final class DecisionLoop implements Runnable {
         unreadable.add(record);
       }
     }
-    this.unreadable = unreadable;
 
     long began = System.nanoTime();
     var decided = await(decider.decide(candidates));
@@ -363,17 +369,16 @@ final class DecisionLoop implements Runnable {
     await(receipts.publish(decided.stream().filter(d -> d.outcome() != Decider.Outcome.DUPLICATE)
         .map(d -> status(d, at)).toList()));
     stepTimes.get("receipts").record(System.nanoTime() - decidedAt, TimeUnit.NANOSECONDS);
-    return decided;
+    return new Decided(decided, unreadable);
   }
 
   /** Step 3: the decisions and the consumer offsets in one Kafka transaction, committed on the committer thread. */
-  private Committing startCommit(ConsumerRecords<String, byte[]> records, List<Decider.Decision> decided,
-                                 long started) {
+  private Committing startCommit(ConsumerRecords<String, byte[]> records, Decided decided, long started) {
     var producer = this.producer;
     var at = Instant.now();
     producer.beginTransaction();
     inTransaction = true;
-    for (var d : decided) {
+    for (var d : decided.decisions()) {
       var ballot = d.candidate().ballot();
       switch (d.outcome()) {
         case ACCEPTED -> producer.send(new ProducerRecord<>(Topics.ACCEPTED, ballot.state(), bytes(new AcceptedBallot(
@@ -384,7 +389,7 @@ final class DecisionLoop implements Runnable {
         case DUPLICATE -> { }
       }
     }
-    for (var record : unreadable) {
+    for (var record : decided.unreadable()) {
       var dead = new ProducerRecord<>(Topics.DLQ, record.key(), record.value());
       dead.headers().add("votegate.source", (record.topic() + "/" + record.partition() + "/" + record.offset())
           .getBytes(StandardCharsets.UTF_8));
@@ -392,13 +397,13 @@ final class DecisionLoop implements Runnable {
     }
     var offsets = nextOffsets(records);
     var group = consumer.groupMetadata(); // the consumer is this thread's alone
-    var commit = java.util.concurrent.CompletableFuture.runAsync(() -> {
+    var commit = CompletableFuture.runAsync(() -> {
       long from = System.nanoTime();
       producer.sendOffsetsToTransaction(offsets, group);
       producer.commitTransaction();
       stepTimes.get("commit").record(System.nanoTime() - from, TimeUnit.NANOSECONDS);
     }, committer);
-    return new Committing(records, decided, unreadable.size(), started, commit);
+    return new Committing(records, decided, started, commit);
   }
 
   private static ReceiptStatus status(Decider.Decision d, Instant at) {
@@ -513,7 +518,7 @@ final class DecisionLoop implements Runnable {
   private static <T> T await(Future<T> future) throws Exception {
     try {
       return future.toCompletionStage().toCompletableFuture().get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
     }
   }
