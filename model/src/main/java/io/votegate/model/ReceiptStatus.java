@@ -23,10 +23,6 @@ public record ReceiptStatus(String receipt, String status, String reason, Instan
    */
   public static final String CHANNEL = "votegate:receipts";
 
-  public static String encodeNotice(List<ReceiptStatus> statuses) {
-    return noticeOf(statuses.stream().map(s -> s.toJson().encode()).toList());
-  }
-
   /** The notice of statuses already encoded (for their SETs): a JSON array of them, without encoding them again. */
   public static String noticeOf(List<String> encodedStatuses) {
     return "[" + String.join(",", encodedStatuses) + "]";
