@@ -31,6 +31,6 @@ public record AcceptedBallot(UUID ballotId, String electionId, String state, Str
         json.getString("state"),
         json.getString("county"),
         Selections.fromJson(json.getJsonObject("selections")),
-        Instant.parse(json.getString("acceptedAt")));
+        Instants.parse(json.getString("acceptedAt")));
   }
 }

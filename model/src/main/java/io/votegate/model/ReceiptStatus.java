@@ -58,6 +58,6 @@ public record ReceiptStatus(String receipt, String status, String reason, Instan
   public static ReceiptStatus fromJson(JsonObject json) {
     var at = json.getString("decidedAt");
     return new ReceiptStatus(json.getString("receipt"), json.getString("status"), json.getString("reason"),
-        at == null ? null : Instant.parse(at));
+        at == null ? null : Instants.parse(at));
   }
 }

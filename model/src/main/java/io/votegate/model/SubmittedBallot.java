@@ -45,6 +45,6 @@ public record SubmittedBallot(UUID ballotId, String receipt, String electionId, 
         json.getString("state"),
         json.getString("county"),
         Selections.fromJson(json.getJsonObject("selections")),
-        Instant.parse(json.getString("submittedAt")));
+        Instants.parse(json.getString("submittedAt")));
   }
 }
