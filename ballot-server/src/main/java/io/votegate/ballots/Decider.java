@@ -15,6 +15,7 @@ import io.votegate.model.SubmittedBallot;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,8 @@ final class Decider {
   }
 
   Future<List<Decision>> decide(List<Candidate> batch) {
-    var decisions = new LinkedHashMap<Candidate, Decision>();
+    // By identity: a candidate's record hash would hash its whole ballot, selections and all, three times a ballot.
+    var decisions = new IdentityHashMap<Candidate, Decision>();
     var open = new ArrayList<Candidate>();
     for (var candidate : batch) {
       var ballot = candidate.ballot();
