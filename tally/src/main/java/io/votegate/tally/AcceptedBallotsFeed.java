@@ -72,6 +72,9 @@ final class AcceptedBallotsFeed implements Runnable {
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000,
+        // A fetch the broker holds back waits out this much at most: under read_committed, a transaction's
+        // decisions become readable at its commit marker, which need not wake a fetch that is waiting.
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
         ConsumerConfig.CLIENT_ID_CONFIG, clientId), new StringDeserializer(), new StringDeserializer());
   }
 
