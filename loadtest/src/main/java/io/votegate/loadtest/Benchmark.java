@@ -189,10 +189,11 @@ public final class Benchmark {
   }
 
   private Load load() {
+    var gateway = stack.gateway();
     return new Load(context, () -> {
       var card = reusableCard();
       var body = new JsonObject().put("voterId", card.voterId()).put("code", card.code()).encode();
-      return http.postJson(stack.gateway(), "/api/v1/sessions", null, body).map(r -> r.status() == 201);
+      return http.postJson(gateway, "/api/v1/sessions", null, body).map(r -> r.status() == 201);
     });
   }
 
@@ -371,11 +372,12 @@ public final class Benchmark {
     var acks = new long[(int) (rate * (plan.freshness().toSeconds() + 5))];
     var acked = new AtomicLong();
     var election = stack.election();
+    var gateway = stack.gateway();
     var load = new Load(context, () -> {
       var card = freshVoter();
       var token = tokens.issue(election.id(), VoterId.parse(card.voterId()).orElseThrow(), Instant.now(),
           Duration.ofMinutes(30));
-      return http.postJson(stack.gateway(), "/api/v1/ballots", token, ballotFor(card.state())).map(r -> {
+      return http.postJson(gateway, "/api/v1/ballots", token, ballotFor(card.state())).map(r -> {
         if (r.status() == 202) {
           int n = (int) acked.getAndIncrement();
           if (n < acks.length) {
