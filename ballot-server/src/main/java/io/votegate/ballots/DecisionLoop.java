@@ -63,9 +63,9 @@ import java.util.concurrent.TimeUnit;
  * transaction that finally commits carries each decision once. Infrastructure failures are retried, never dead-lettered; only records that cannot
  * be read go to {@code ballots.dlq}.
  *
- * <p>Steps 2 and 3 of one batch overlap step 1 of the next: while a batch's decisions are sent, its statuses written
- * and its transaction committed (on a thread of its own), the next batch is decided in PostgreSQL; its transaction
- * begins once the first has committed. If that fails, both batches are replayed from the committed offsets, and step 1 recognises its own
+ * <p>Steps 2 and 3 of one batch overlap step 1 of the next: while a batch's statuses are written and its transaction
+ * commits (on a thread of its own), the next batch is decided in PostgreSQL; its transaction begins once the first
+ * has committed. If that fails, both batches are replayed from the committed offsets, and step 1 recognises its own
  * work in both.
  *
  * <p>The Kafka clients block, so the loop owns a thread of its own; it waits on the reactive PostgreSQL and Redis
@@ -92,7 +92,6 @@ final class DecisionLoop implements Runnable {
   private volatile long lag;
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> producer;
-  /** From a batch's hand-over to the committer until its commit is awaited: a failure meanwhile aborts. */
   private boolean inTransaction;
   private final DayControls controls;
   /** The operators' commands, read on this thread before each batch; null without an operator key. */
@@ -372,31 +371,14 @@ final class DecisionLoop implements Runnable {
   }
 
   /**
-   * Steps 2 and 3 on the committer thread, while this one goes on to the next batch: the decisions sent in a Kafka
-   * transaction, the statuses written to Redis, then the consumer offsets sent and the transaction committed.
+   * Steps 2 and 3 on the committer thread: the statuses in Redis, then the decisions and the consumer offsets in one
+   * Kafka transaction.
    */
   private Committing startCommit(ConsumerRecords<String, byte[]> records, Decided decided, long started) {
     var producer = this.producer;
-    var offsets = nextOffsets(records);
-    var group = consumer.groupMetadata(); // the consumer is this thread's alone
-    inTransaction = true; // whatever fails from here on is aborted (a producer that cannot abort is replaced)
-    var commit = CompletableFuture.runAsync(() -> {
-      long from = System.nanoTime();
-      producer.beginTransaction();
-      send(producer, decided);
-      long sent = System.nanoTime();
-      publishReceipts(decided);
-      long published = System.nanoTime();
-      stepTimes.get("receipts").record(published - sent, TimeUnit.NANOSECONDS);
-      producer.sendOffsetsToTransaction(offsets, group);
-      producer.commitTransaction();
-      stepTimes.get("commit").record(sent - from + System.nanoTime() - published, TimeUnit.NANOSECONDS);
-    }, committer);
-    return new Committing(records, decided, started, commit);
-  }
-
-  private static void send(KafkaProducer<String, byte[]> producer, Decided decided) {
     var at = decided.at();
+    producer.beginTransaction();
+    inTransaction = true;
     for (var d : decided.decisions()) {
       var ballot = d.candidate().ballot();
       switch (d.outcome()) {
@@ -414,6 +396,18 @@ final class DecisionLoop implements Runnable {
           .getBytes(StandardCharsets.UTF_8));
       producer.send(dead);
     }
+    var offsets = nextOffsets(records);
+    var group = consumer.groupMetadata(); // the consumer is this thread's alone
+    var commit = CompletableFuture.runAsync(() -> {
+      long from = System.nanoTime();
+      publishReceipts(decided);
+      long published = System.nanoTime();
+      stepTimes.get("receipts").record(published - from, TimeUnit.NANOSECONDS);
+      producer.sendOffsetsToTransaction(offsets, group);
+      producer.commitTransaction();
+      stepTimes.get("commit").record(System.nanoTime() - published, TimeUnit.NANOSECONDS);
+    }, committer);
+    return new Committing(records, decided, started, commit);
   }
 
   /**
