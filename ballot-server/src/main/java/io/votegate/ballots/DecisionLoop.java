@@ -44,7 +44,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,10 +62,9 @@ import java.util.concurrent.TimeUnit;
  * transaction that finally commits carries each decision once. Infrastructure failures are retried, never dead-lettered; only records that cannot
  * be read go to {@code ballots.dlq}.
  *
- * <p>Steps 2 and 3 of one batch overlap step 1 of the next: while a batch's statuses are written and its transaction
- * commits (on a thread of its own), the next batch is decided in PostgreSQL; its transaction begins once the first
- * has committed. If that fails, both batches are replayed from the committed offsets, and step 1 recognises its own
- * work in both.
+ * <p>Step 3 of one batch overlaps steps 1 and 2 of the next: while a batch's transaction commits (on a thread of its
+ * own), the next batch is decided in PostgreSQL; its transaction begins once the first has committed. If that commit
+ * fails, both batches are replayed from the committed offsets, and step 1 recognises its own work in both.
  *
  * <p>The Kafka clients block, so the loop owns a thread of its own; it waits on the reactive PostgreSQL and Redis
  * clients' futures there, never on an event loop.
@@ -339,15 +337,14 @@ final class DecisionLoop implements Runnable {
   private record Committing(ConsumerRecords<String, byte[]> records, Decided decided, long started,
                             CompletableFuture<Void> commit) {}
 
-  /** A batch's decisions, when they were made, and its records that could not be read (for the DLQ). */
-  private record Decided(List<Decider.Decision> decisions, List<ConsumerRecord<String, byte[]>> unreadable,
-                         Instant at) {}
+  /** A batch's decisions, and its records that could not be read (for the DLQ). */
+  private record Decided(List<Decider.Decision> decisions, List<ConsumerRecord<String, byte[]>> unreadable) {}
 
   private Committing committing;
   private final ExecutorService committer = Executors.newSingleThreadExecutor(
       r -> new Thread(r, "ballot-server-commits"));
 
-  /** Step 1: the batch decided in PostgreSQL. */
+  /** Steps 1 and 2: the batch decided in PostgreSQL, and its statuses in Redis. */
   private Decided decide(ConsumerRecords<String, byte[]> records) throws Exception {
     applyControls();
     var candidates = new ArrayList<Decider.Candidate>();
@@ -366,17 +363,19 @@ final class DecisionLoop implements Runnable {
 
     long began = System.nanoTime();
     var decided = await(decider.decide(candidates));
-    stepTimes.get("decide").record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
-    return new Decided(decided, unreadable, Instant.now());
+    long decidedAt = System.nanoTime();
+    stepTimes.get("decide").record(decidedAt - began, TimeUnit.NANOSECONDS);
+    var at = Instant.now();
+    await(receipts.publish(decided.stream().filter(d -> d.outcome() != Decider.Outcome.DUPLICATE)
+        .map(d -> status(d, at)).toList()));
+    stepTimes.get("receipts").record(System.nanoTime() - decidedAt, TimeUnit.NANOSECONDS);
+    return new Decided(decided, unreadable);
   }
 
-  /**
-   * Steps 2 and 3 on the committer thread: the statuses in Redis, then the decisions and the consumer offsets in one
-   * Kafka transaction.
-   */
+  /** Step 3: the decisions and the consumer offsets in one Kafka transaction, committed on the committer thread. */
   private Committing startCommit(ConsumerRecords<String, byte[]> records, Decided decided, long started) {
     var producer = this.producer;
-    var at = decided.at();
+    var at = Instant.now();
     producer.beginTransaction();
     inTransaction = true;
     for (var d : decided.decisions()) {
@@ -400,29 +399,11 @@ final class DecisionLoop implements Runnable {
     var group = consumer.groupMetadata(); // the consumer is this thread's alone
     var commit = CompletableFuture.runAsync(() -> {
       long from = System.nanoTime();
-      publishReceipts(decided);
-      long published = System.nanoTime();
-      stepTimes.get("receipts").record(published - from, TimeUnit.NANOSECONDS);
       producer.sendOffsetsToTransaction(offsets, group);
       producer.commitTransaction();
-      stepTimes.get("commit").record(System.nanoTime() - published, TimeUnit.NANOSECONDS);
+      stepTimes.get("commit").record(System.nanoTime() - from, TimeUnit.NANOSECONDS);
     }, committer);
     return new Committing(records, decided, started, commit);
-  }
-
-  /**
-   * Step 2, on the committer thread, before the transaction commits: a status is written at least once, since a
-   * batch whose commit follows a failed write is replayed, and a committed batch's statuses are all written.
-   */
-  private void publishReceipts(Decided decided) {
-    try {
-      await(receipts.publish(decided.decisions().stream().filter(d -> d.outcome() != Decider.Outcome.DUPLICATE)
-          .map(d -> status(d, decided.at())).toList()));
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new CompletionException(e);
-    }
   }
 
   private static ReceiptStatus status(Decider.Decision d, Instant at) {
