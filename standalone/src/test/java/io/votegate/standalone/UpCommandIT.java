@@ -123,9 +123,10 @@ class UpCommandIT {
     Thread.sleep(1_000);
     var after = snapshot();
     var counted = presidentBallots(after);
+    // First per county, so that a failure says which of tally, ballot box and roll disagrees, and where.
+    reconcileByCounty(after); // tally = ballot box = voters marked, per county: nothing counted twice
     assertTrue(counted >= acked && counted <= 20 + attempted.get(),
         "counted " + counted + ", acknowledged " + acked + ", attempted " + (20 + attempted.get()));
-    reconcileByCounty(after); // tally = ballot box = voters marked, per county: nothing counted twice
   }
 
   @Test
