@@ -18,6 +18,25 @@ final class BenchMath {
     return Arrays.stream(secondHalf).allMatch(lag -> lag <= Math.max(1, ratePerSecond));
   }
 
+  /** One component's CPU during a load: its share of one core, and what it spent per acknowledged ballot. */
+  record Cost(String component, double percentOfCore, double microsPerBallot) {}
+
+  /**
+   * CPU by component over a load of {@code ballots} in {@code elapsed}, most expensive first, with their sum last
+   * ("total"): the sum says how many ballots a second the machine's cores could carry at best.
+   */
+  static java.util.List<Cost> costPerBallot(java.util.Map<String, Long> cpuNanos, long ballots,
+                                           java.time.Duration elapsed) {
+    double seconds = Math.max(1e-9, elapsed.toNanos() / 1e9);
+    var costs = new java.util.ArrayList<Cost>();
+    cpuNanos.forEach((component, nanos) -> costs.add(new Cost(component, 100 * nanos / 1e9 / seconds,
+        ballots == 0 ? 0 : nanos / 1e3 / ballots)));
+    costs.sort(java.util.Comparator.comparingDouble(Cost::microsPerBallot).reversed());
+    costs.add(new Cost("total", costs.stream().mapToDouble(Cost::percentOfCore).sum(),
+        costs.stream().mapToDouble(Cost::microsPerBallot).sum()));
+    return costs;
+  }
+
   static double ratio(double measured, double baseline) {
     return baseline <= 0 ? 0 : measured / baseline;
   }

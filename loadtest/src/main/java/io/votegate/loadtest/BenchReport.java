@@ -23,8 +23,12 @@ public final class BenchReport {
   static final double GOAL_INTAKE_RATIO = 0.5;
   static final long GOAL_FRESHNESS_P99_MS = 500;
 
-  /** One end-to-end step or hold: the offered rate, what came of it, and samples {millis, acknowledged, decided}. */
-  record Hold(String kind, double rate, Load.Result result, List<long[]> samples, boolean flat) {}
+  /**
+   * One end-to-end step or hold: the offered rate, what came of it, samples {millis, acknowledged, decided}, and the
+   * CPU each component spent meanwhile (nanoseconds).
+   */
+  record Hold(String kind, double rate, Load.Result result, List<long[]> samples, boolean flat,
+              java.util.Map<String, Long> cpuNanos) {}
 
   private final JsonObject json = new JsonObject().put("generatedAt", Instant.now().toString());
   private final List<Hold> steps = new ArrayList<>();
@@ -66,6 +70,12 @@ public final class BenchReport {
     var e2e = new JsonObject().put("sustainedBallotsPerSecond", Math.round(rate));
     if (held != null) {
       e2e.put("heldSeconds", held.result().elapsed().toSeconds()).put("acknowledged", load(held.result()));
+      var costs = new JsonArray();
+      for (var cost : BenchMath.costPerBallot(held.cpuNanos(), held.result().ok(), held.result().elapsed())) {
+        costs.add(new JsonObject().put("component", cost.component())
+            .put("percentOfOneCore", round(cost.percentOfCore(), 1)).put("microsPerBallot", round(cost.microsPerBallot(), 1)));
+      }
+      e2e.put("cpuPerBallot", costs).put("heldOffered", Math.round(held.rate()));
     }
     var stepsJson = new JsonArray();
     for (var step : steps) {
@@ -165,6 +175,22 @@ public final class BenchReport {
       var last = step.samples().isEmpty() ? new long[] {0, 0, 0} : step.samples().get(step.samples().size() - 1);
       line("| %s | %,.0f | %,.0f | %.1f | %,d | %s |", step.kind(), step.rate(), step.result().okPerSecondOverall(),
           step.result().p99Millis(), last[1] - last[2], step.flat() ? "yes" : "no");
+    }
+    var costs = e2e.getJsonArray("cpuPerBallot", new JsonArray());
+    if (!costs.isEmpty()) {
+      line("");
+      line("Where the CPU went while %,d ballots/s were offered for %d s (this process's threads by name, and the "
+          + "server processes; %d cores give %,.0f µs of CPU a second in all):", e2e.getLong("heldOffered", 0L),
+          e2e.getLong("heldSeconds", 0L), m.getInteger("cores", 0), m.getInteger("cores", 0) * 1e6);
+      line("");
+      line("| component | share of one core | CPU per ballot |");
+      line("|---|---|---|");
+      for (var c : costs) {
+        var cost = (JsonObject) c;
+        boolean total = "total".equals(cost.getString("component"));
+        line(total ? "| **%s** | **%.1f %%** | **%.1f µs** |" : "| %s | %.1f %% | %.1f µs |", cost.getString("component"),
+            cost.getDouble("percentOfOneCore"), cost.getDouble("microsPerBallot"));
+      }
     }
     line("");
     line("![rate and lag over time](bench-report.svg)");

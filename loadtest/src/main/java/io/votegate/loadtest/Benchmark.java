@@ -61,6 +61,19 @@ public final class Benchmark {
 
     void startTally() throws Exception;
 
+    /**
+     * The decision loop's batches so far: their count, ballots, and the seconds spent in each step (decide, receipts,
+     * commit), for the developer's probe to tell what a batch waits on.
+     */
+    default Map<String, Double> batchTotals() {
+      return Map.of();
+    }
+
+    /** The stack's server processes outside this one (PostgreSQL, Redis), by name, each by its pid file. */
+    default Map<String, java.nio.file.Path> serverPidFiles() {
+      return Map.of();
+    }
+
     /** Used heap after a full collection, in bytes. */
     default long heapAfterGc() {
       System.gc();
@@ -97,6 +110,9 @@ public final class Benchmark {
    */
   private static final List<Integer> INTAKE_CONCURRENCY = List.of(128, MAX_OUTSTANDING);
 
+  /** The load generator's thread, by the name {@link CpuMeter} knows it by. */
+  static final String LOAD_THREAD = "votegate-load";
+
   private final Stack stack;
   private final Plan plan;
   private final PrintStream out;
@@ -107,11 +123,15 @@ public final class Benchmark {
   private final Iterator<VoterCard> voters;
   private final SessionTokens tokens;
   private final BenchReport report = new BenchReport();
+  private final CpuMeter cpu;
 
   public Benchmark(Stack stack, Plan plan, PrintStream out) {
     this.stack = stack;
     this.plan = plan;
     this.out = out;
+    this.cpu = new CpuMeter(stack.serverPidFiles());
+    // Named, so that its CPU time is told apart from the services' event loops (Linux takes only a thread's own).
+    context.runOnContext(v -> Thread.currentThread().setName(LOAD_THREAD));
     var election = stack.election();
     this.voters = VoterCard.roll(election, new VoterCodes(stack.keys().roll())).iterator();
     this.tokens = new SessionTokens(stack.keys().token());
@@ -149,6 +169,33 @@ public final class Benchmark {
     }
     return report;
   }
+
+  /**
+   * A developer's probe: the warm-up, then one hold at {@code rate} for {@code duration}, each second's sample
+   * and the CPU each component spent per ballot printed as it goes; a profiler attached meanwhile sees a steady load.
+   */
+  public BenchReport hold(double rate, Duration duration) throws Exception {
+    verbose = true;
+    try {
+      report.machine(Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+          Runtime.getRuntime().maxMemory(), plan.quick());
+      stack.startBallotServer(2_000);
+      stack.startTally();
+      warmUp();
+      // On two cores the JIT is still compiling the whole path a minute in (a compilation of a second at a time).
+      var settle = plan.quick() ? Duration.ofSeconds(5) : Duration.ofSeconds(60);
+      say("settling for %d s at %,.0f ballots/s (not measured)", settle.toSeconds(), rate / 2);
+      ballots(stack.gateway()).open(rate / 2, settle, MAX_OUTSTANDING).await();
+      var held = hold(rate, duration, "hold");
+      report.endToEnd(held.flat() ? rate : 0, held);
+      return report;
+    } finally {
+      http.close();
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private boolean verbose;
 
   // --- phases -------------------------------------------------------------------------------------------------------
 
@@ -315,14 +362,15 @@ public final class Benchmark {
     if (best == 0) {
       best = start / 2;
     }
+    BenchReport.Hold held = null;
     for (; best > 0; best -= stepBy) {
-      var held = hold(best, plan.hold(), "hold");
+      held = hold(best, plan.hold(), "hold");
       if (held.flat()) {
         report.endToEnd(best, held);
         return best;
       }
     }
-    report.endToEnd(0, null);
+    report.endToEnd(0, held);
     return start / 2;
   }
 
@@ -334,18 +382,41 @@ public final class Benchmark {
     long decidedBefore = stack.decided();
     var samples = new ArrayList<long[]>();
     long began = System.nanoTime();
-    var sampler = vertx.setPeriodic(1_000, id -> samples.add(new long[] {
-        (System.nanoTime() - began) / 1_000_000, stack.produced() - ackedBefore, stack.decided() - decidedBefore}));
+    var sampler = vertx.setPeriodic(1_000, id -> {
+      var sample = new long[] {
+          (System.nanoTime() - began) / 1_000_000, stack.produced() - ackedBefore, stack.decided() - decidedBefore};
+      samples.add(sample);
+      if (verbose) {
+        say("  %3d s: acknowledged %,d, decided %,d, lag %,d", sample[0] / 1000, sample[1], sample[2],
+            sample[1] - sample[2]);
+      }
+    });
+    var cpuBefore = cpu.read();
+    var batchesBefore = stack.batchTotals();
     var result = ballots(stack.gateway()).open(rate, duration, MAX_OUTSTANDING).await();
+    var cpuSpent = cpu.read().since(cpuBefore);
+    var batches = new java.util.TreeMap<String, Double>();
+    stack.batchTotals().forEach((k, v) -> batches.put(k, v - batchesBefore.getOrDefault(k, 0.0)));
     vertx.cancelTimer(sampler);
     requireVoters("the end-to-end " + kind + " at " + Math.round(rate) + "/s");
     var lags = samples.stream().mapToLong(s -> s[1] - s[2]).toArray();
     // Kept pace: the gateway took (nearly) every ballot offered, and the pipeline decided them as they came.
     boolean took = result.ok() >= 0.95 * rate * duration.toSeconds();
-    var hold = new BenchReport.Hold(kind, rate, result, List.copyOf(samples), took && BenchMath.lagFlat(lags, rate));
+    var hold = new BenchReport.Hold(kind, rate, result, List.copyOf(samples), took && BenchMath.lagFlat(lags, rate),
+        cpuSpent);
     report.step(hold);
     say("  acknowledged %,.0f/s, p99 %.1f ms, lag at end %,d: %s", result.okPerSecondOverall(), result.p99Millis(),
         lags.length == 0 ? 0 : lags[lags.length - 1], hold.flat() ? "kept pace" : "fell behind");
+    if (verbose) {
+      BenchMath.costPerBallot(cpuSpent, result.ok(), result.elapsed())
+          .forEach(c -> say("  %-40s %5.1f %% of a core, %6.1f µs a ballot", c.component(), c.percentOfCore(),
+              c.microsPerBallot()));
+      double count = Math.max(1, batches.getOrDefault("batches", 0.0));
+      say("  %,.0f batches of %,.0f ballots on average; per batch %s", count, batches.getOrDefault("ballots", 0.0) / count,
+          batches.entrySet().stream().filter(e -> e.getKey().startsWith("seconds "))
+              .map(e -> String.format("%s %.1f ms", e.getKey().substring(8), 1000 * e.getValue() / count))
+              .collect(Collectors.joining(", ")));
+    }
     return hold;
   }
 

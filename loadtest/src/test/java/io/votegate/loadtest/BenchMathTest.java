@@ -44,4 +44,20 @@ class BenchMathTest {
     assertEquals(50.0, result.p50Millis(), 0.1);
     assertEquals(99.0, result.p99Millis(), 0.1);
   }
+
+  @Test
+  void cpuPerBallotDividesEachComponentsTimeByTheBallotsAndSumsThemLast() {
+    // 2 s of event loops and 0.5 s of PostgreSQL over 10 s and 20,000 ballots.
+    var costs = BenchMath.costPerBallot(java.util.Map.of("event loops", 2_000_000_000L, "PostgreSQL", 500_000_000L),
+        20_000, Duration.ofSeconds(10));
+    assertEquals(java.util.List.of("event loops", "PostgreSQL", "total"),
+        costs.stream().map(BenchMath.Cost::component).toList(), "most expensive first, the sum last");
+    assertEquals(100.0, costs.get(0).microsPerBallot(), 1e-9);
+    assertEquals(20.0, costs.get(0).percentOfCore(), 1e-9);
+    assertEquals(25.0, costs.get(1).microsPerBallot(), 1e-9);
+    assertEquals(125.0, costs.get(2).microsPerBallot(), 1e-9);
+    assertEquals(25.0, costs.get(2).percentOfCore(), 1e-9);
+    assertEquals(0.0, BenchMath.costPerBallot(java.util.Map.of("idle", 1L), 0, Duration.ofSeconds(1)).get(0)
+        .microsPerBallot(), "no ballots, no cost per ballot");
+  }
 }

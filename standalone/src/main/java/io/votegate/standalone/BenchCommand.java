@@ -37,6 +37,13 @@ final class BenchCommand implements Callable<Integer> {
       + "(default: 0.05, 7.9 million voters, or 0.005 with --quick); the bench stops, saying so, if they run out.")
   Double scale;
 
+  @Option(names = "--hold", paramLabel = "RATE", description = "Only warm up, then offer RATE ballots/s (for "
+      + "--seconds), printing each second and the CPU each component spent a ballot: a steady load to profile.")
+  Double hold;
+
+  @Option(names = "--seconds", description = "How long --hold offers its rate (default: 60).", defaultValue = "60")
+  int seconds;
+
   @Option(names = "--out", description = "Where the reports go (default: the current directory).", defaultValue = ".")
   Path out;
 
@@ -75,8 +82,9 @@ final class BenchCommand implements Callable<Integer> {
       int barePort = FreePorts.pick();
       bareVertx.deployVerticle(() -> new BareServer(barePort),
           new DeploymentOptions().setInstances(gateway.instances())).await(30, TimeUnit.SECONDS);
-      var report = new Benchmark(new BenchStack(stack, gateway.election(), gateway.keys(), barePort),
-          quick ? Benchmark.Plan.quickRun() : Benchmark.Plan.fullRun(), System.out).run();
+      var benchmark = new Benchmark(new BenchStack(stack, dir, gateway.election(), gateway.keys(), barePort),
+          quick ? Benchmark.Plan.quickRun() : Benchmark.Plan.fullRun(), System.out);
+      var report = hold != null ? benchmark.hold(hold, java.time.Duration.ofSeconds(seconds)) : benchmark.run();
       Files.createDirectories(out);
       report.write(out);
       System.out.println("Wrote " + out.toAbsolutePath().normalize().resolve("bench-report.md") + " (and .json, .svg)");
@@ -123,7 +131,28 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** The benchmark's view of the stack: URLs, the election and its keys, and the flow counters. */
-  private record BenchStack(LocalStack stack, Election election, Keys keys, int barePort) implements Benchmark.Stack {
+  private record BenchStack(LocalStack stack, DataDir data, Election election, Keys keys, int barePort)
+      implements Benchmark.Stack {
+    @Override
+    public Map<String, Double> batchTotals() {
+      var registry = stack.metrics().registry();
+      var totals = new java.util.HashMap<String, Double>();
+      var sizes = registry.find("votegate.ballot_server.batch.size").summary();
+      if (sizes != null) {
+        totals.put("batches", (double) sizes.count());
+        totals.put("ballots", sizes.totalAmount());
+      }
+      registry.find("votegate.ballot_server.step.duration").timers().forEach(t -> totals.put(
+          "seconds " + t.getId().getTag("step"), t.totalTime(java.util.concurrent.TimeUnit.SECONDS)));
+      return totals;
+    }
+
+    @Override
+    public Map<String, Path> serverPidFiles() {
+      return Map.of("PostgreSQL (all its processes)", data.postgres().resolve("postmaster.pid"),
+          "Redis", data.redis().resolve("redis.pid"));
+    }
+
     @Override
     public URI gateway() {
       return URI.create("http://127.0.0.1:" + stack.environment().get("VOTEGATE_GATEWAY_PORT"));

@@ -34,6 +34,12 @@ class BenchCommandTest {
       assertTrue(intake.containsKey("ratio"));
     }
     assertFalse(json.getJsonObject("endToEnd").getJsonArray("steps").isEmpty(), "end-to-end steps with their lag");
+    var costs = json.getJsonObject("endToEnd").getJsonArray("cpuPerBallot").stream().map(c -> (JsonObject) c)
+        .collect(java.util.stream.Collectors.toMap(c -> c.getString("component"), c -> c.getDouble("microsPerBallot")));
+    for (var component : List.of("load generator", "event loops (gateway HTTP, tally SSE)", "ballot-server decision loop",
+        "PostgreSQL (all its processes)", "Redis", "total")) {
+      assertTrue(costs.getOrDefault(component, 0.0) > 0, "the hold's CPU per ballot names " + component + ": " + costs);
+    }
     assertTrue(json.getJsonObject("freshness").getLong("ballots") > 0);
     assertTrue(json.getJsonObject("fanOut").getInteger("subscribers") > 0);
     assertTrue(json.getJsonObject("loadGenerator").getDouble("cpuSeconds") > 0);
@@ -41,6 +47,7 @@ class BenchCommandTest {
     var markdown = Files.readString(out.resolve("bench-report.md"));
     assertTrue(markdown.contains("| measure | result | goal |"), markdown);
     assertTrue(markdown.contains("end-to-end, sustained with flat lag") && markdown.contains("freshness"), markdown);
+    assertTrue(markdown.contains("| component | share of one core | CPU per ballot |"), markdown);
     var svg = Files.readString(out.resolve("bench-report.svg"));
     assertTrue(svg.startsWith("<svg") && svg.contains("<polyline"), svg);
   }
