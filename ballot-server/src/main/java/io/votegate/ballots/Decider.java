@@ -3,7 +3,6 @@ package io.votegate.ballots;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.votegate.model.ControlCommand;
 import io.votegate.model.DayControls;
@@ -14,18 +13,16 @@ import io.votegate.model.SubmittedBallot;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
- * Decides a batch of submitted ballots in one PostgreSQL transaction: marks each voter as voted if eligible (a
- * conditional update, never read-then-write), classifies the rest, and puts the accepted ballots in the ballot box
- * without their voters. Replaying a batch gives the same decisions and adds nothing.
+ * Decides a batch of submitted ballots in one PostgreSQL statement, so one transaction and one round trip: marks each
+ * voter as voted if eligible (a conditional update, never read-then-write), puts the accepted ballots in the ballot
+ * box without their voters, and classifies the rest by their voters' rows. Replaying a batch gives the same decisions
+ * and adds nothing.
  */
 final class Decider {
 
@@ -40,7 +37,8 @@ final class Decider {
    */
   record Decision(Candidate candidate, Outcome outcome, Reason reason) {}
 
-  private record Voter(String status, String receipt) {}
+  /** A voter's row after the batch's statement; {@code marked}: by this very statement. */
+  private record Voter(String status, String receipt, boolean marked) {}
 
   private final Pool pool;
   private final Election election;
@@ -75,76 +73,70 @@ final class Decider {
     if (open.isEmpty()) {
       return Future.succeededFuture(List.copyOf(decisions.values()));
     }
-    return pool.withTransaction(conn -> markVoted(conn, open)
-            .compose(accepted -> classify(conn, open, accepted))
-            .compose(decided -> insertBallots(conn, decided).map(decided)))
-        .map(decided -> {
-          decided.forEach(d -> decisions.put(d.candidate(), d));
+    // One candidate per voter goes to the statement; the others are classified against what it did.
+    var first = new LinkedHashMap<String, Candidate>();
+    open.forEach(c -> first.putIfAbsent(c.ballot().voterId(), c));
+    var winners = List.copyOf(first.values());
+    return pool.preparedQuery(Sql.DECIDE).execute(arguments(winners))
+        .map(rows -> {
+          var after = new HashMap<String, Voter>();
+          for (Row row : rows) {
+            var voterId = row.getString(0);
+            after.put(voterId, row.getBoolean(1)
+                ? new Voter("voted", first.get(voterId).ballot().receipt(), true)
+                : new Voter(row.getString(2), row.getString(3), false));
+          }
+          for (var candidate : open) {
+            decisions.put(candidate, classify(candidate, first.get(candidate.ballot().voterId()),
+                after.get(candidate.ballot().voterId())));
+          }
           return batch.stream().map(decisions::get).toList();
         });
   }
 
-  private Future<Set<String>> markVoted(SqlConnection conn, List<Candidate> open) {
-    // One candidate per voter goes to the UPDATE; the others are classified against what it did.
-    var first = new LinkedHashMap<String, Candidate>();
-    open.forEach(c -> first.putIfAbsent(c.ballot().voterId(), c));
-    var winners = List.copyOf(first.values());
-    return conn.preparedQuery(Sql.MARK_VOTED).execute(Tuple.of(
-            election.id(),
-            winners.stream().map(c -> c.ballot().voterId()).toArray(String[]::new),
-            winners.stream().map(c -> c.ballot().receipt()).toArray(String[]::new),
-            winners.stream().map(Candidate::source).toArray(String[]::new)))
-        .map(rows -> {
-          var marked = new HashSet<String>();
-          rows.forEach(row -> marked.add(row.getString(0)));
-          var accepted = new HashSet<String>();
-          winners.stream().filter(c -> marked.contains(c.ballot().voterId())).forEach(c -> accepted.add(c.source()));
-          return accepted;
-        });
-  }
-
-  private Future<List<Decision>> classify(SqlConnection conn, List<Candidate> open, Set<String> acceptedSources) {
-    var others = open.stream().filter(c -> !acceptedSources.contains(c.source())).toList();
-    Future<Map<String, Voter>> voters = others.isEmpty()
-        ? Future.succeededFuture(Map.of())
-        : conn.preparedQuery(Sql.STATUS_OF).execute(Tuple.tuple().addString(election.id()).addArrayOfString(
-                others.stream().map(c -> c.ballot().voterId()).distinct().toArray(String[]::new)))
-            .map(rows -> {
-              var map = new HashMap<String, Voter>();
-              for (Row row : rows) {
-                map.put(row.getString("voter_id"), new Voter(row.getString("status"), row.getString("receipt")));
-              }
-              return map;
-            });
-    return voters.map(known -> open.stream().map(c -> {
-      if (acceptedSources.contains(c.source())) {
-        return new Decision(c, Outcome.ACCEPTED, null);
-      }
-      var voter = known.get(c.ballot().voterId());
-      if (voter == null) {
-        return new Decision(c, Outcome.REJECTED, Reason.NOT_ON_ROLL);
-      }
-      if ("revoked".equals(voter.status())) {
-        return new Decision(c, Outcome.REJECTED, Reason.REVOKED);
-      }
-      return c.ballot().receipt().equals(voter.receipt())
-          ? new Decision(c, Outcome.DUPLICATE, null)
-          : new Decision(c, Outcome.REJECTED, Reason.ALREADY_VOTED);
-    }).toList());
-  }
-
-  private Future<?> insertBallots(SqlConnection conn, List<Decision> decided) {
-    var accepted = decided.stream().filter(d -> d.outcome() == Outcome.ACCEPTED).map(d -> d.candidate().ballot())
-        .toList();
-    if (accepted.isEmpty()) {
-      return Future.succeededFuture();
+  /** The whole batch as one array per column: a statement of eight parameters, whatever the batch size. */
+  private Tuple arguments(List<Candidate> winners) {
+    int n = winners.size();
+    var voterIds = new String[n];
+    var receipts = new String[n];
+    var sources = new String[n];
+    var ballotIds = new UUID[n];
+    var states = new String[n];
+    var counties = new String[n];
+    var selections = new String[n];
+    for (int i = 0; i < n; i++) {
+      var candidate = winners.get(i);
+      var ballot = candidate.ballot();
+      voterIds[i] = ballot.voterId();
+      receipts[i] = ballot.receipt();
+      sources[i] = candidate.source();
+      ballotIds[i] = ballot.ballotId();
+      states[i] = ballot.state();
+      counties[i] = ballot.county();
+      selections[i] = Selections.toJson(ballot.selections()).encode();
     }
-    return conn.preparedQuery(Sql.INSERT_BALLOTS).execute(Tuple.of(
-        election.id(),
-        accepted.stream().map(SubmittedBallot::ballotId).toArray(UUID[]::new),
-        accepted.stream().map(SubmittedBallot::state).toArray(String[]::new),
-        accepted.stream().map(SubmittedBallot::county).toArray(String[]::new),
-        accepted.stream().map(b -> Selections.toJson(b.selections()).encode()).toArray(String[]::new)));
+    return Tuple.of(election.id(), voterIds, receipts, sources, ballotIds, states, counties)
+        .addArrayOfString(selections);
+  }
+
+  /**
+   * A candidate judged by its voter's row after the statement ({@code null}: not on the roll): counted if it is the
+   * one that marked the voter, a duplicate if the voter's counted receipt is its own (a retry in another record),
+   * else rejected.
+   */
+  private static Decision classify(Candidate candidate, Candidate winner, Voter voter) {
+    if (voter == null) {
+      return new Decision(candidate, Outcome.REJECTED, Reason.NOT_ON_ROLL);
+    }
+    if ("revoked".equals(voter.status())) {
+      return new Decision(candidate, Outcome.REJECTED, Reason.REVOKED);
+    }
+    if (voter.marked() && candidate == winner) {
+      return new Decision(candidate, Outcome.ACCEPTED, null);
+    }
+    return candidate.ballot().receipt().equals(voter.receipt())
+        ? new Decision(candidate, Outcome.DUPLICATE, null)
+        : new Decision(candidate, Outcome.REJECTED, Reason.ALREADY_VOTED);
   }
 
   Future<?> ready() {

@@ -5,29 +5,41 @@ final class Sql {
   private Sql() {}
 
   /**
-   * One vote per voter, as one conditional update for a whole batch (each array is one parameter). A voter is marked
-   * only if eligible, or if already marked by this very record: a replay of a batch whose Kafka transaction never
-   * committed. The caller deduplicates voters first: with two rows for one voter, which one wins is undefined.
+   * A whole batch decided in one statement, so in one round trip and one transaction: the batch's arrays (each one
+   * parameter) are read once; a conditional update marks each voter as voted only if eligible, or if already marked
+   * by this very record (a replay of a batch whose Kafka transaction never committed); the marked voters' ballots go
+   * into the ballot box, idempotent on ballot ID, joined to their voters only inside this statement (the box never
+   * holds a voter ID); and the others' rows are read as they stood, for the caller to classify. The hour is all the
+   * time a ballot keeps. The caller deduplicates voters first: with two rows for one voter, which one wins is
+   * undefined.
+   *
+   * <p>Parameters: election, then per ballot voter ID, receipt, source record, ballot ID, state, county, selections.
+   * Returns a row per voter marked ({@code marked} true), and per voter on the roll not marked, with the row's
+   * {@code status} and {@code receipt} as they stood; a voter not on the roll has no row.
    */
-  static final String MARK_VOTED = """
-      UPDATE voters AS v
-         SET status = 'voted', receipt = b.receipt, ballot_source = b.source, voted_at = COALESCE(v.voted_at, now())
-        FROM unnest($2::text[], $3::text[], $4::text[]) AS b(voter_id, receipt, source)
-       WHERE v.election_id = $1
-         AND v.voter_id = b.voter_id
-         AND (v.status = 'eligible' OR (v.status = 'voted' AND v.receipt = b.receipt AND v.ballot_source = b.source))
-      RETURNING v.voter_id""";
-
-  /** Why the others were not marked: the row as it now stands, or no row at all (not on the roll). */
-  static final String STATUS_OF = """
-      SELECT voter_id, status, receipt FROM voters WHERE election_id = $1 AND voter_id = ANY($2::text[])""";
-
-  /** Idempotent on ballot ID, so a replayed batch adds nothing. The hour is all the time a ballot keeps. */
-  static final String INSERT_BALLOTS = """
-      INSERT INTO ballot_box (ballot_id, election_id, state, county, selections, accepted_at)
-      SELECT b.ballot_id, $1, b.state, b.county, b.selections, date_trunc('hour', now())
-        FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS b(ballot_id, state, county, selections)
-      ON CONFLICT (ballot_id) DO NOTHING""";
+  static final String DECIDE = """
+      WITH batch AS (
+        SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[])
+                   AS b(voter_id, receipt, source, ballot_id, state, county, selections)
+      ), marked AS (
+        UPDATE voters AS v
+           SET status = 'voted', receipt = b.receipt, ballot_source = b.source, voted_at = COALESCE(v.voted_at, now())
+          FROM batch AS b
+         WHERE v.election_id = $1
+           AND v.voter_id = b.voter_id
+           AND (v.status = 'eligible' OR (v.status = 'voted' AND v.receipt = b.receipt AND v.ballot_source = b.source))
+        RETURNING v.voter_id
+      ), boxed AS (
+        INSERT INTO ballot_box (ballot_id, election_id, state, county, selections, accepted_at)
+        SELECT b.ballot_id, $1, b.state, b.county, b.selections, date_trunc('hour', now())
+          FROM batch AS b JOIN marked AS m ON m.voter_id = b.voter_id
+        ON CONFLICT (ballot_id) DO NOTHING
+      )
+      SELECT voter_id, true AS marked, NULL AS status, NULL AS receipt FROM marked
+      UNION ALL
+      SELECT v.voter_id, false, v.status, v.receipt
+        FROM batch AS b JOIN voters AS v ON v.election_id = $1 AND v.voter_id = b.voter_id
+       WHERE NOT EXISTS (SELECT FROM marked AS m WHERE m.voter_id = b.voter_id)""";
 
   /** An operator's revocation: a card reported stolen votes no more; one that voted already keeps its vote. */
   static final String REVOKE_VOTER = """

@@ -92,4 +92,44 @@ class DeciderTest {
     assertEquals(0, infra.queryLong("SELECT count(*) FROM voters WHERE voter_id = 'DE10001-00000003' AND status = 'voted'"));
   }
 
+  @Test
+  void aVoterCountedInAnEarlierBatchGetsADuplicateForItsRetryAndARejectionForAnotherBallot() throws Exception {
+    var first = ballot("DE10001-00000010", "r10", "0:10", Instant.now());
+    assertEquals(Decider.Outcome.ACCEPTED, decide(first).get(0).outcome());
+    var retry = ballot("DE10001-00000010", "r10", "0:11", Instant.now());
+    var other = ballot("DE10001-00000010", "r10b", "0:12", Instant.now());
+    assertEquals(Decider.Outcome.DUPLICATE, decide(retry).get(0).outcome(), "the retry leads the next batch");
+    var rejected = decide(other).get(0);
+    assertEquals(Reason.ALREADY_VOTED, rejected.reason());
+    assertEquals(1, infra.queryLong("SELECT count(*) FROM voters WHERE voter_id = 'DE10001-00000010' AND receipt = 'r10'"
+        + " AND ballot_source = '0:10'"), "the counted ballot's receipt and record stay on the roll");
+  }
+
+  @Test
+  void aRevokedCardsBallotIsRejectedAndItsVoterStaysRevoked() throws Exception {
+    decider.apply(io.votegate.model.ControlCommand.voter(io.votegate.model.ControlCommand.REVOKE, "DE10001-00000011",
+        Instant.now())).await(30, TimeUnit.SECONDS);
+    var decided = decide(ballot("DE10001-00000011", "r11", "0:13", Instant.now()));
+    assertEquals(Reason.REVOKED, decided.get(0).reason());
+    assertEquals(1, infra.queryLong("SELECT count(*) FROM voters WHERE voter_id = 'DE10001-00000011' AND status = 'revoked'"));
+  }
+
+  @Test
+  void aMixedBatchPutsOnlyItsAcceptedBallotsInTheBoxAndDecidesTheSameWhenReplayed() throws Exception {
+    var accepted = ballot("DE10001-00000012", "r12", "1:1", Instant.now());
+    var stranger = ballot("DE10001-00099998", "r13", "1:2", Instant.now());
+    var also = ballot("DE10001-00000013", "r14", "1:3", Instant.now());
+    var again = ballot("DE10001-00000012", "r15", "1:4", Instant.now());
+    var outcomes = List.of(Decider.Outcome.ACCEPTED, Decider.Outcome.REJECTED, Decider.Outcome.ACCEPTED,
+        Decider.Outcome.REJECTED);
+    long boxed = infra.queryLong("SELECT count(*) FROM ballot_box");
+    var decided = decide(accepted, stranger, also, again);
+    assertEquals(outcomes, decided.stream().map(Decider.Decision::outcome).toList());
+    assertEquals(List.of(Reason.NOT_ON_ROLL, Reason.ALREADY_VOTED), List.of(decided.get(1).reason(), decided.get(3).reason()));
+    var replayed = decide(accepted, stranger, also, again);
+    assertEquals(outcomes, replayed.stream().map(Decider.Decision::outcome).toList(), "a replay decides the same");
+    assertEquals(boxed + 2, infra.queryLong("SELECT count(*) FROM ballot_box"), "two ballots, once each");
+    assertEquals(2, infra.queryLong("SELECT count(*) FROM ballot_box WHERE ballot_id IN ('"
+        + accepted.ballot().ballotId() + "', '" + also.ballot().ballotId() + "')"));
+  }
 }
