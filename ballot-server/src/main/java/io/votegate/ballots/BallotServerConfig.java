@@ -23,7 +23,7 @@ public record BallotServerConfig(
 
   /**
    * The largest batch allowed, and tested (the load smoke runs at it). What grows with a batch stays bounded: the
-   * SQL passes each column as one array parameter, Redis sees fixed-size pipelines, and the Kafka transaction of
+   * SQL passes each column as one array parameter, the Redis client's queue of replies is sized for it, and the Kafka transaction of
    * 10,000 decisions (about 4 MB) commits well within the transaction timeout.
    */
   public static final int MAX_BATCH_SIZE = 10_000;
@@ -44,6 +44,15 @@ public record BallotServerConfig(
         env.between("VOTEGATE_BATCH_SIZE", 2_000, 1, MAX_BATCH_SIZE),
         Boolean.parseBoolean(env.string("VOTEGATE_LOAD_ROLL", "true")),
         env.operatorKey()));
+  }
+
+  /** The decision loop's transactional ID: one per instance, so a restarted instance fences its own former self. */
+  public String transactionalId() {
+    return transactionalId(instanceId);
+  }
+
+  public static String transactionalId(String instanceId) {
+    return "votegate-ballot-server-" + instanceId;
   }
 
   public String jdbcUrl() {

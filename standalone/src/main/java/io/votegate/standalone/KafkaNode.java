@@ -7,11 +7,11 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
-import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 
@@ -20,7 +20,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -38,7 +40,11 @@ final class KafkaNode implements AutoCloseable {
     this.bootstrap = bootstrap;
   }
 
-  static KafkaNode start(Path dir) throws Exception {
+  /**
+   * Starts the broker on {@code dir}; {@code transactionalIds} are those of the transactional producers that use it
+   * (see {@link #abortHangingTransactions}).
+   */
+  static KafkaNode start(Path dir, Collection<String> transactionalIds) throws Exception {
     Files.createDirectories(dir);
     var ports = Ports.remembered(dir.resolve("ports.properties"), "broker", "controller");
     var props = new Properties();
@@ -83,7 +89,7 @@ final class KafkaNode implements AutoCloseable {
     }
     var node = new KafkaNode(server, "127.0.0.1:" + ports.get("broker"));
     node.createTopics();
-    node.abortHangingTransactions();
+    node.abortHangingTransactions(transactionalIds);
     return node;
   }
 
@@ -116,18 +122,32 @@ final class KafkaNode implements AutoCloseable {
    * After a crash of this single-node broker, its transaction coordinator can come back without a transaction that
    * was open at the time, so nothing ever writes that transaction's abort markers: the ballot-server's consumer then
    * waits forever for its group's offsets, and the tally's read_committed view stops at the open transaction. No
-   * transactional producer runs yet at this point, so an open transaction the coordinator does not know is one left
-   * by the crash: abort it, as {@code kafka-transactions.sh find-hanging} and {@code abort} would. Its ballots are
-   * then decided again, and the ballot-server recognises its own earlier decisions.
+   * transactional producer runs yet at this point, so an open transaction of a producer the coordinator does not
+   * know is one left by the crash: abort it, as {@code kafka-transactions.sh find-hanging} and {@code abort} would.
+   * Its ballots are then decided again, and the ballot-server recognises its own earlier decisions.
+   *
+   * <p>A producer the coordinator does know is left alone, whatever its transaction's state: the coordinator ends it
+   * itself (a commit it had begun is completed; an open one is aborted when the producer starts again). Aborting one
+   * of those by hand can split a committed transaction, leaving its offsets committed and some of its decisions
+   * aborted (ballots in the ballot box that the tally never counts), or the reverse (decisions counted twice). The
+   * coordinator loads its state after the broker starts, and until then it knows nothing and says so without an
+   * error; so it is asked by transactional ID, which the admin client retries until the coordinator has loaded it.
    */
-  private void abortHangingTransactions() throws InterruptedException, ExecutionException {
+  private void abortHangingTransactions(Collection<String> transactionalIds)
+      throws InterruptedException, ExecutionException {
     try (var admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      var ids = new HashSet<>(transactionalIds);
+      admin.listTransactions().all().get().forEach(listing -> ids.add(listing.transactionalId()));
       // Known by producer ID, not epoch: with transactions v2 the coordinator bumps the epoch as it ends each one.
-      var known = new HashSet<String>();
-      var ids = admin.listTransactions().all().get().stream().map(TransactionListing::transactionalId).toList();
-      if (!ids.isEmpty()) {
-        admin.describeTransactions(ids).all().get().values().forEach(tx -> tx.topicPartitions()
-            .forEach(tp -> known.add(tp + "/" + tx.producerId())));
+      var known = new HashSet<Long>();
+      for (var id : ids) {
+        try {
+          known.add(admin.describeTransactions(List.of(id)).description(id).get().producerId());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TransactionalIdNotFoundException)) {
+            throw e;
+          }
+        }
       }
       var names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
       var partitions = admin.describeTopics(names).allTopicNames().get().values().stream()
@@ -135,8 +155,7 @@ final class KafkaNode implements AutoCloseable {
       int aborted = 0;
       for (var entry : admin.describeProducers(partitions).all().get().entrySet()) {
         for (var producer : entry.getValue().activeProducers()) {
-          if (producer.currentTransactionStartOffset().isEmpty()
-              || known.contains(entry.getKey() + "/" + producer.producerId())) {
+          if (producer.currentTransactionStartOffset().isEmpty() || known.contains(producer.producerId())) {
             continue;
           }
           try {

@@ -27,6 +27,8 @@ final class LocalStack implements AutoCloseable {
   private Metrics metrics;
   private Vertx vertx;
   private String kafkaBootstrap;
+  /** Every service's instance ID here: one of each runs. */
+  private static final String INSTANCE_ID = "standalone";
 
   /** What {@code up} asks for; the election is the one stored in the data directory. */
   record Settings(DataDir data, DataDir.StoredElection election, int gatewayPort, int tallyPort,
@@ -64,7 +66,7 @@ final class LocalStack implements AutoCloseable {
     servers.add(0, redis);
     var postgres = PostgresNode.start(data.postgres());
     servers.add(0, postgres);
-    var kafka = KafkaNode.start(data.kafka());
+    var kafka = KafkaNode.start(data.kafka(), List.of(BallotServerConfig.transactionalId(INSTANCE_ID)));
     servers.add(0, kafka);
     kafkaBootstrap = kafka.bootstrap();
 
@@ -84,7 +86,7 @@ final class LocalStack implements AutoCloseable {
         "VOTEGATE_PG_PORT", String.valueOf(postgres.port()),
         "VOTEGATE_PG_DATABASE", "postgres",
         "VOTEGATE_PG_USER", "postgres",
-        "VOTEGATE_INSTANCE_ID", "standalone"));
+        "VOTEGATE_INSTANCE_ID", INSTANCE_ID));
     env.putAll(Map.of(
         "VOTEGATE_GATEWAY_PORT", String.valueOf(settings.gatewayPort()),
         "VOTEGATE_TALLY_PORT", String.valueOf(settings.tallyPort()),

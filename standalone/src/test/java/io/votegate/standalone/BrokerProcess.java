@@ -18,7 +18,7 @@ final class BrokerProcess {
 
   /** Formats a broker's log under {@code dir}, creates the topics and keeps the ports; returns its bootstrap. */
   static String prepare(Path dir) throws Exception {
-    try (var formatted = KafkaNode.start(dir)) {
+    try (var formatted = KafkaNode.start(dir, java.util.List.of())) {
       return formatted.bootstrap();
     }
   }
