@@ -44,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,9 +63,10 @@ import java.util.concurrent.TimeUnit;
  * transaction that finally commits carries each decision once. Infrastructure failures are retried, never dead-lettered; only records that cannot
  * be read go to {@code ballots.dlq}.
  *
- * <p>Step 3 of one batch overlaps steps 1 and 2 of the next: while a batch's transaction commits (on a thread of its
- * own), the next batch is decided in PostgreSQL; its transaction begins once the first has committed. If that commit
- * fails, both batches are replayed from the committed offsets, and step 1 recognises its own work in both.
+ * <p>Steps 2 and 3 of one batch overlap step 1 of the next: while a batch's statuses are written and its transaction
+ * commits (on a thread of its own), the next batch is decided in PostgreSQL; its transaction begins once the first
+ * has committed. If either fails, both batches are replayed from the committed offsets, and step 1 recognises its own
+ * work in both.
  *
  * <p>The Kafka clients block, so the loop owns a thread of its own; it waits on the reactive PostgreSQL and Redis
  * clients' futures there, never on an event loop.
@@ -337,14 +339,15 @@ final class DecisionLoop implements Runnable {
   private record Committing(ConsumerRecords<String, byte[]> records, Decided decided, long started,
                             CompletableFuture<Void> commit) {}
 
-  /** A batch's decisions, and its records that could not be read (for the DLQ). */
-  private record Decided(List<Decider.Decision> decisions, List<ConsumerRecord<String, byte[]>> unreadable) {}
+  /** A batch's decisions, when they were made, and its records that could not be read (for the DLQ). */
+  private record Decided(List<Decider.Decision> decisions, List<ConsumerRecord<String, byte[]>> unreadable,
+                         Instant at) {}
 
   private Committing committing;
   private final ExecutorService committer = Executors.newSingleThreadExecutor(
       r -> new Thread(r, "ballot-server-commits"));
 
-  /** Steps 1 and 2: the batch decided in PostgreSQL, and its statuses in Redis. */
+  /** Step 1: the batch decided in PostgreSQL. */
   private Decided decide(ConsumerRecords<String, byte[]> records) throws Exception {
     applyControls();
     var candidates = new ArrayList<Decider.Candidate>();
@@ -363,19 +366,23 @@ final class DecisionLoop implements Runnable {
 
     long began = System.nanoTime();
     var decided = await(decider.decide(candidates));
-    long decidedAt = System.nanoTime();
-    stepTimes.get("decide").record(decidedAt - began, TimeUnit.NANOSECONDS);
-    var at = Instant.now();
-    await(receipts.publish(decided.stream().filter(d -> d.outcome() != Decider.Outcome.DUPLICATE)
-        .map(d -> status(d, at)).toList()));
-    stepTimes.get("receipts").record(System.nanoTime() - decidedAt, TimeUnit.NANOSECONDS);
-    return new Decided(decided, unreadable);
+    stepTimes.get("decide").record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+    return new Decided(decided, unreadable, Instant.now());
   }
 
-  /** Step 3: the decisions and the consumer offsets in one Kafka transaction, committed on the committer thread. */
+  /**
+   * Steps 2 and 3, under way while the loop decides the next batch: the statuses go to Redis, the decisions into a
+   * Kafka transaction, and once Redis has the statuses, the consumer offsets join the transaction and it commits, on
+   * the committer thread. Statuses are written before the offsets commit, so a committed batch's statuses are all in
+   * Redis; a failed write fails the commit, and the batch is replayed like any other that did not commit.
+   */
   private Committing startCommit(ConsumerRecords<String, byte[]> records, Decided decided, long started) {
     var producer = this.producer;
-    var at = Instant.now();
+    var at = decided.at();
+    long publishing = System.nanoTime();
+    var statuses = receipts.publish(decided.decisions().stream().filter(d -> d.outcome() != Decider.Outcome.DUPLICATE)
+        .map(d -> status(d, at)).toList())
+        .onSuccess(ok -> stepTimes.get("receipts").record(System.nanoTime() - publishing, TimeUnit.NANOSECONDS));
     producer.beginTransaction();
     inTransaction = true;
     for (var d : decided.decisions()) {
@@ -398,6 +405,13 @@ final class DecisionLoop implements Runnable {
     var offsets = nextOffsets(records);
     var group = consumer.groupMetadata(); // the consumer is this thread's alone
     var commit = CompletableFuture.runAsync(() -> {
+      try {
+        await(statuses);
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
       long from = System.nanoTime();
       producer.sendOffsetsToTransaction(offsets, group);
       producer.commitTransaction();
@@ -482,7 +496,7 @@ final class DecisionLoop implements Runnable {
   private KafkaProducer<String, byte[]> newProducer() {
     var producer = new KafkaProducer<>(Map.<String, Object>of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
-        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "votegate-ballot-server-" + config.instanceId(),
+        ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId(),
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.LINGER_MS_CONFIG, 5,

@@ -39,7 +39,7 @@ public final class Main {
             .setPipeliningLimit(16))
         .using(vertx)
         .build();
-    var redis = Redis.createClient(vertx, ReceiptPublisher.options(config.redisUri()));
+    var redis = Redis.createClient(vertx, ReceiptPublisher.options(config.redisUri(), config.batchSize()));
     var controls = new DayControls(); // the windows in force, as the operators' commands change them
     var decider = new Decider(pool, config.election(), controls);
     var receipts = new ReceiptPublisher(redis);
