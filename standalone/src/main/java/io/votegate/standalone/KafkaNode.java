@@ -136,6 +136,10 @@ final class KafkaNode implements AutoCloseable {
   private void abortHangingTransactions(Collection<String> transactionalIds)
       throws InterruptedException, ExecutionException {
     try (var admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      var names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
+      if (!names.contains("__transaction_state")) {
+        return; // no transaction ever began here (and asking for a coordinator would create its topic)
+      }
       var ids = new HashSet<>(transactionalIds);
       admin.listTransactions().all().get().forEach(listing -> ids.add(listing.transactionalId()));
       // Known by producer ID, not epoch: with transactions v2 the coordinator bumps the epoch as it ends each one.
@@ -149,7 +153,6 @@ final class KafkaNode implements AutoCloseable {
           }
         }
       }
-      var names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
       var partitions = admin.describeTopics(names).allTopicNames().get().values().stream()
           .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition()))).toList();
       int aborted = 0;
