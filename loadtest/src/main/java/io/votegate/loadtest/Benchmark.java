@@ -172,7 +172,8 @@ public final class Benchmark {
 
   /**
    * A developer's probe: the warm-up, then one hold at {@code rate} for {@code duration}, each second's sample
-   * and the CPU each component spent per ballot printed as it goes; a profiler attached meanwhile sees a steady load.
+   * and the CPU each component spent per ballot printed as it goes (a profiler attached meanwhile sees a steady
+   * load), then the freshness at 80 % of the rate.
    */
   public BenchReport hold(double rate, Duration duration) throws Exception {
     verbose = true;
@@ -188,6 +189,7 @@ public final class Benchmark {
       ballots(stack.gateway()).open(rate / 2, settle, MAX_OUTSTANDING).await();
       var held = hold(rate, duration, "hold");
       report.endToEnd(held.flat() ? rate : 0, held);
+      freshness(rate * 0.8);
       return report;
     } finally {
       http.close();

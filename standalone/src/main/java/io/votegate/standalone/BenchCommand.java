@@ -38,7 +38,8 @@ final class BenchCommand implements Callable<Integer> {
   Double scale;
 
   @Option(names = "--hold", paramLabel = "RATE", description = "Only warm up, then offer RATE ballots/s (for "
-      + "--seconds), printing each second and the CPU each component spent a ballot: a steady load to profile.")
+      + "--seconds), printing each second and the CPU each component spent a ballot (a steady load to profile), "
+      + "then measure freshness at 80 % of RATE.")
   Double hold;
 
   @Option(names = "--seconds", description = "How long --hold offers its rate (default: 60).", defaultValue = "60")
