@@ -12,7 +12,9 @@ import java.util.TreeMap;
  * CPU time by component, read from Linux's {@code /proc}: this process's threads grouped by their names (the load
  * generator, the services' event loops, the decision loop, the broker, the JVM's own), and the stack's server
  * processes (PostgreSQL with its backends, Redis). Two readings around a load give what each ballot cost, and where:
- * a measure that a noisy, shared machine disturbs far less than a rate. Elsewhere than Linux every reading is empty.
+ * a measure that a noisy, shared machine disturbs far less than a rate. A thread of this process that ends between
+ * two readings takes its time with it (the services' threads live as long as the stack). Elsewhere than Linux every
+ * reading is empty.
  */
 final class CpuMeter {
   /** Linux reports process times in clock ticks of 1/100 s on every architecture Java runs on. */

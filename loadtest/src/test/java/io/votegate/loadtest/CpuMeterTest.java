@@ -45,17 +45,25 @@ class CpuMeterTest {
     Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
     var meter = new CpuMeter(Map.of("this process, as a server", pidFile, "not running", dir.resolve("none.pid")));
     var before = meter.read();
+    var spinning = new java.util.concurrent.atomic.AtomicBoolean(true);
     var busy = new Thread(() -> {
-      long until = System.nanoTime() + 300_000_000L;
       long x = 0;
-      while (System.nanoTime() < until) {
+      while (spinning.get()) {
         x += System.nanoTime() % 7;
       }
       assertTrue(x >= 0);
     }, "ballot-server-probe");
     busy.start();
-    busy.join();
+    // Until it has had 200 ms of CPU, however busy the machine is.
+    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    var deadline = System.nanoTime() + 30_000_000_000L;
+    while (threads.getThreadCpuTime(busy.getId()) < 200_000_000L && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    // Read while it still runs: a thread that has ended is gone from /proc, and with it its time.
     var spent = meter.read().since(before);
+    spinning.set(false);
+    busy.join();
     assertTrue(spent.getOrDefault("ballot-server decision loop", 0L) >= 100_000_000L, spent.toString());
     assertTrue(spent.getOrDefault("this process, as a server", 0L) >= 100_000_000L, spent.toString());
     assertFalse(spent.containsKey("not running"));
