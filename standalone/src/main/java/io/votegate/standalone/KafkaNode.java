@@ -130,8 +130,9 @@ final class KafkaNode implements AutoCloseable {
    * itself (a commit it had begun is completed; an open one is aborted when the producer starts again). Aborting one
    * of those by hand can split a committed transaction, leaving its offsets committed and some of its decisions
    * aborted (ballots in the ballot box that the tally never counts), or the reverse (decisions counted twice). The
-   * coordinator loads its state after the broker starts, and until then it knows nothing and says so without an
-   * error; so it is asked by transactional ID, which the admin client retries until the coordinator has loaded it.
+   * coordinator takes over its partitions after the broker starts, and until it does it lists no transaction, without
+   * an error (it errs only while it loads them); so it is asked by transactional ID, which the admin client retries
+   * until the coordinator has loaded it.
    */
   private void abortHangingTransactions(Collection<String> transactionalIds)
       throws InterruptedException, ExecutionException {
