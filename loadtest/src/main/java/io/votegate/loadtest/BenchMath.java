@@ -37,6 +37,25 @@ final class BenchMath {
     return costs;
   }
 
+  /**
+   * The latency of each of the first {@code count} events (nanosecond times, in order) to the first sample
+   * {nanoTime, running count} whose count includes it, sorted, in milliseconds: the n-th event is matched with the
+   * moment the count reaches n (first in, first out). Events no sample reached are left out.
+   */
+  static long[] latenciesMillis(long[] eventNanos, int count, java.util.List<long[]> samples) {
+    var out = new long[count];
+    int next = 0;
+    for (var sample : samples) {
+      while (next < count && next < sample[1]) {
+        out[next] = (sample[0] - eventNanos[next]) / 1_000_000;
+        next++;
+      }
+    }
+    var reached = java.util.Arrays.copyOf(out, next);
+    java.util.Arrays.sort(reached);
+    return reached;
+  }
+
   static double ratio(double measured, double baseline) {
     return baseline <= 0 ? 0 : measured / baseline;
   }

@@ -60,4 +60,15 @@ class BenchMathTest {
     assertEquals(0.0, BenchMath.costPerBallot(java.util.Map.of("idle", 1L), 0, Duration.ofSeconds(1)).get(0)
         .microsPerBallot(), "no ballots, no cost per ballot");
   }
+
+  @Test
+  void theNthEventIsMatchedWithTheFirstSampleWhoseCountReachesIt() {
+    long ms = 1_000_000;
+    long[] events = {0, 10 * ms, 20 * ms, 30 * ms};
+    // Counts 2 at 50 ms, 3 at 60 ms; the fourth event is never reached.
+    var samples = java.util.List.of(new long[] {40 * ms, 0}, new long[] {50 * ms, 2}, new long[] {60 * ms, 3});
+    assertArrayEquals(new long[] {40, 40, 50}, BenchMath.latenciesMillis(events, 4, samples),
+        "50 - 0 and 50 - 10, then 60 - 20, sorted; the unreached one left out");
+    assertArrayEquals(new long[0], BenchMath.latenciesMillis(events, 0, samples));
+  }
 }
