@@ -105,6 +105,10 @@ class PolicyTest {
     var redis = get(objects, "StatefulSet", "votegate-redis");
     assertFalse(list(map(redis, "spec"), "volumeClaimTemplates").isEmpty(), "Redis persists to a volume claim");
     assertTrue(containers(redis).get(0).get("args").toString().contains("--appendonly, yes"), "Redis persists writes");
+    var redisArgs = (List<?>) containers(redis).get(0).get("args");
+    int save = redisArgs.indexOf("--save");
+    assertTrue(save >= 0 && "".equals(redisArgs.get(save + 1)),
+        "Redis keeps its append-only file and forks no periodic snapshot on top of it: " + redisArgs);
     var postgres = get(objects, "Cluster", "votegate-pg");
     assertNotNull(map(map(postgres, "spec"), "storage").get("size"), "PostgreSQL has persistent storage");
     // Kafka's nodes keep their logs on claims too.

@@ -27,6 +27,10 @@ final class RedisNode implements AutoCloseable {
         .setting("dir " + dir)
         .setting("appendonly yes")
         .setting("appendfsync everysec")
+        // The append-only file is what survives a crash. Redis also snapshots the whole dataset by default, forking
+        // every minute under load to write it all again: at 10,000 ballots/s that was ~15 µs of CPU a ballot, more
+        // than Redis's own work, for a second copy nothing reads.
+        .setting("save \"\"")
         .setting("pidfile " + pidFile)
         .setting("daemonize no")
         .build();
