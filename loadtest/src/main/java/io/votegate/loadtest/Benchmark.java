@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.votegate.model.Election;
@@ -120,6 +121,9 @@ public final class Benchmark {
       .setPreferNativeTransport(true));
   private final Context context = vertx.getOrCreateContext();
   private final VotegateHttp http = new VotegateHttp(context, MAX_OUTSTANDING);
+  /** The measured requests' client, per server (see {@link PostClient}); {@link #http} for the rest. */
+  private final Map<URI, PostClient> posts = new java.util.HashMap<>();
+  private long addresses;
   private final Iterator<VoterCard> voters;
   private final SessionTokens tokens;
   private final BenchReport report = new BenchReport();
@@ -164,8 +168,7 @@ public final class Benchmark {
       fanOut();
     } finally {
       report.generatorCpu(Duration.ofNanos(loadThreadsCpu() - cpuBefore), Duration.ofNanos(System.nanoTime() - began));
-      http.close();
-      vertx.close().await(10, TimeUnit.SECONDS);
+      closeClients();
     }
     return report;
   }
@@ -192,12 +195,23 @@ public final class Benchmark {
       freshness(rate * 0.8);
       return report;
     } finally {
-      http.close();
-      vertx.close().await(10, TimeUnit.SECONDS);
+      closeClients();
     }
   }
 
   private boolean verbose;
+
+  private void closeClients() throws Exception {
+    http.close();
+    posts.values().forEach(PostClient::close);
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /** A measured request: a POST of JSON on the lean client, from one of many client addresses; its status. */
+  private Future<Integer> post(URI target, String path, String token, Buffer body) {
+    return posts.computeIfAbsent(target, t -> new PostClient(context, t, MAX_OUTSTANDING))
+        .post(path, token, VotegateHttp.clientAddress(addresses++), body);
+  }
 
   // --- phases -------------------------------------------------------------------------------------------------------
 
@@ -241,8 +255,8 @@ public final class Benchmark {
     var gateway = stack.gateway();
     return new Load(context, () -> {
       var card = reusableCard();
-      var body = new JsonObject().put("voterId", card.voterId()).put("code", card.code()).encode();
-      return http.postJson(gateway, "/api/v1/sessions", null, body).map(r -> r.status() == 201);
+      var body = new JsonObject().put("voterId", card.voterId()).put("code", card.code()).toBuffer();
+      return post(gateway, "/api/v1/sessions", null, body).map(status -> status == 201);
     });
   }
 
@@ -284,7 +298,7 @@ public final class Benchmark {
       var voter = VoterId.parse(card.voterId()).orElseThrow();
       var token = tokens.issue(election.id(), voter, Instant.now(), Duration.ofMinutes(30));
       var ballot = ballotFor(card.state());
-      return http.postJson(target, "/api/v1/ballots", token, ballot).map(r -> r.status() == 202);
+      return post(target, "/api/v1/ballots", token, ballot).map(status -> status == 202);
     });
   }
 
@@ -310,13 +324,13 @@ public final class Benchmark {
     }
   }
 
-  private final Map<String, String> ballotByState = new java.util.HashMap<>();
+  private final Map<String, Buffer> ballotByState = new java.util.HashMap<>();
 
-  private String ballotFor(String state) {
+  private Buffer ballotFor(String state) {
     return ballotByState.computeIfAbsent(state, s -> {
       var selections = new java.util.LinkedHashMap<String, List<String>>();
       stack.election().ballotFor(s).forEach(c -> selections.put(c.id(), List.of(c.candidates().get(0).id())));
-      return VotegateHttp.ballotJson(selections);
+      return Buffer.buffer(VotegateHttp.ballotJson(selections));
     });
   }
 
@@ -450,14 +464,14 @@ public final class Benchmark {
       var card = freshVoter();
       var token = tokens.issue(election.id(), VoterId.parse(card.voterId()).orElseThrow(), Instant.now(),
           Duration.ofMinutes(30));
-      return http.postJson(gateway, "/api/v1/ballots", token, ballotFor(card.state())).map(r -> {
-        if (r.status() == 202) {
+      return post(gateway, "/api/v1/ballots", token, ballotFor(card.state())).map(status -> {
+        if (status == 202) {
           int n = (int) acked.getAndIncrement();
           if (n < acks.length) {
             acks[n] = System.nanoTime();
           }
         }
-        return r.status() == 202;
+        return status == 202;
       });
     });
     // Where the time goes: each ballot's decision too, as the ballot-server's count of committed decisions says.
