@@ -28,7 +28,7 @@ final class HttpVerticle extends VerticleBase {
     Http.healthRoutes(router, readiness);
     Http.metricsRoute(router, metrics);
     Http.installErrorMapping(router);
-    return vertx.createHttpServer().requestHandler(router).listen(port).onSuccess(s -> server = s);
+    return vertx.createHttpServer(Http.serverOptions()).requestHandler(router).listen(port).onSuccess(s -> server = s);
   }
 
   @Override

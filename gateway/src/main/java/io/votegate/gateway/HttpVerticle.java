@@ -68,7 +68,7 @@ public final class HttpVerticle extends VerticleBase {
     Http.metricsRoute(router, metrics);
     Http.installErrorMapping(router);
 
-    return vertx.createHttpServer()
+    return vertx.createHttpServer(Http.serverOptions())
         .requestHandler(router)
         .listen(config.httpPort())
         .onSuccess(s -> server = s);

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -25,6 +26,16 @@ public final class Http {
   public static final int MAX_BODY_BYTES = 16 * 1024;
 
   private Http() {}
+
+  /**
+   * Options for every Votegate HTTP server. None speaks WebSocket, so none takes Vert.x's default WebSocket
+   * compression, whose extension handler sat in every connection's pipeline and looked at every request and
+   * response for a WebSocket handshake that never comes.
+   */
+  public static HttpServerOptions serverOptions() {
+    return new HttpServerOptions().setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false);
+  }
 
   public static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body.encode());

@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.votegate.model.DayControls;
@@ -82,7 +81,7 @@ public final class TallyVerticle extends VerticleBase {
     feedThread.start();
     vertx.setPeriodic(config.checkpointInterval().toMillis(), id -> checkpoint());
     // gzip for whoever asks (newsrooms' feeds do): the snapshot and the page. The stream says identity, see there.
-    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)).requestHandler(router)
+    return vertx.createHttpServer(Http.serverOptions().setCompressionSupported(true)).requestHandler(router)
         .listen(config.httpPort())
         .onSuccess(s -> server = s);
   }
