@@ -10,6 +10,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,6 +64,7 @@ public final class Infra implements AutoCloseable {
   public Infra withPostgres() throws IOException {
     postgresPort = freePort();
     postgresDir = Files.createTempDirectory("votegate-pg");
+    started.add(0, () -> deleteTree(postgresDir));
     startPostgres();
     started.add(0, () -> stopPostgres());
     return this;
@@ -84,6 +86,7 @@ public final class Infra implements AutoCloseable {
   public Infra withRedis() throws IOException {
     redisPort = freePort();
     redisDir = Files.createTempDirectory("votegate-redis");
+    started.add(0, () -> deleteTree(redisDir));
     startRedis();
     started.add(0, this::stopRedis);
     return this;
@@ -99,6 +102,8 @@ public final class Infra implements AutoCloseable {
 
   public void startRedis() throws IOException {
     redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
+        // The binary goes with the data, so that closing deletes it (by default each start left 9 MB in the temp dir).
+        .executableProvider(ExecutableProvider.newJarResourceProvider(redisDir.toFile()))
         .setting("dir " + redisDir).setting("save \"\"").setting("appendonly no").build();
     redis.start();
   }
@@ -146,6 +151,17 @@ public final class Infra implements AutoCloseable {
 
   public int postgresPort() {
     return postgresPort;
+  }
+
+  /** A test's servers leave nothing behind: their data directories (tens of MB each) go with them. */
+  private static void deleteTree(Path root) throws IOException {
+    if (Files.exists(root)) {
+      try (var paths = Files.walk(root)) {
+        for (var path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(path);
+        }
+      }
+    }
   }
 
   @Override
