@@ -106,6 +106,8 @@ class PolicyTest {
     assertFalse(list(map(redis, "spec"), "volumeClaimTemplates").isEmpty(), "Redis persists to a volume claim");
     assertTrue(containers(redis).get(0).get("args").toString().contains("--appendonly, yes"), "Redis persists writes");
     var redisArgs = (List<?>) containers(redis).get(0).get("args");
+    assertEquals("always", redisArgs.get(redisArgs.indexOf("--appendfsync") + 1),
+        "Redis answers a write only once it is on disk: " + redisArgs);
     int save = redisArgs.indexOf("--save");
     assertTrue(save >= 0 && "".equals(redisArgs.get(save + 1)),
         "Redis keeps its append-only file and forks no periodic snapshot on top of it: " + redisArgs);
