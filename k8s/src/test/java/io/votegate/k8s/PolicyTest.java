@@ -104,8 +104,8 @@ class PolicyTest {
     assertTrue(redisVolumes.stream().noneMatch(v -> v.containsKey("emptyDir")), "Redis has no emptyDir at all");
     var redis = get(objects, "StatefulSet", "votegate-redis");
     assertFalse(list(map(redis, "spec"), "volumeClaimTemplates").isEmpty(), "Redis persists to a volume claim");
-    assertTrue(containers(redis).get(0).get("args").toString().contains("--appendonly, yes"), "Redis persists writes");
     var redisArgs = (List<?>) containers(redis).get(0).get("args");
+    assertTrue(redisArgs.toString().contains("--appendonly, yes"), "Redis persists writes");
     assertEquals("always", redisArgs.get(redisArgs.indexOf("--appendfsync") + 1),
         "Redis answers a write only once it is on disk: " + redisArgs);
     int save = redisArgs.indexOf("--save");

@@ -10,6 +10,7 @@ import io.votegate.loadtest.Benchmark;
 import io.votegate.model.Election;
 import io.votegate.model.Keys;
 import io.votegate.platform.FreePorts;
+import io.votegate.platform.Http;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -121,8 +122,9 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Future<?> start() {
       // The gateway's server options, so that the ratio measures the gateway's work, not a difference in set-up.
-      return vertx.createHttpServer(io.votegate.platform.Http.serverOptions()).requestHandler(request -> request.body().onSuccess(body -> request.response()
-              .setStatusCode(202).putHeader("Content-Type", "application/json; charset=utf-8").end(ACCEPTED)))
+      return vertx.createHttpServer(Http.serverOptions()).requestHandler(request -> request.body()
+          .onSuccess(body -> request.response().setStatusCode(202)
+              .putHeader("Content-Type", "application/json; charset=utf-8").end(ACCEPTED)))
           .listen(port).onSuccess(s -> server = s);
     }
 

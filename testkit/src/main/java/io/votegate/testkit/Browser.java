@@ -11,7 +11,6 @@ import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -110,9 +109,7 @@ public final class Browser implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     process.destroyForcibly();
-    try (var files = Files.walk(profile)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    TempTrees.delete(profile);
   }
 
   /** One tab. Each call waits for its answer; a page's own failure (an exception in script) fails the call. */
