@@ -4,8 +4,10 @@ import io.votegate.model.Election;
 import io.votegate.model.VoterCard;
 import io.votegate.model.VoterCodes;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,11 +16,13 @@ import java.util.HashSet;
 import static org.junit.jupiter.api.Assertions.*;
 
 class VoterCardsTest {
+  @TempDir
+  Path dir;
 
   @Test
   void everyCardIsReadOnceWithTheStatesTakingTurnsByRollSize() throws Exception {
     var election = Election.load("demo", Instant.now());
-    var file = Files.createTempFile("cards", ".csv");
+    var file = dir.resolve("cards.csv");
     var codes = new VoterCodes(new byte[32]);
     var lines = new ArrayList<String>();
     lines.add(VoterCard.CSV_HEADER);
@@ -46,7 +50,7 @@ class VoterCardsTest {
 
   @Test
   void aFileThatIsNotACardsCsvIsRefusedByName() throws Exception {
-    var file = Files.createTempFile("cards", ".csv");
+    var file = dir.resolve("cards.csv");
     Files.writeString(file, "id,name\n1,x\n");
     var error = assertThrows(IllegalArgumentException.class, () -> VoterCards.open(file));
     assertTrue(error.getMessage().contains("not a cards CSV"), error.getMessage());

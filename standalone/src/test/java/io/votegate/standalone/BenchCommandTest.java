@@ -2,9 +2,11 @@ package io.votegate.standalone;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -16,8 +18,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class BenchCommandTest {
 
   @Test
-  void theQuickBenchWritesEveryMeasurementIntoTheThreeReports() throws Exception {
-    var out = Files.createTempDirectory("votegate-bench-report");
+  void theQuickBenchWritesEveryMeasurementIntoTheThreeReports(@TempDir Path out) throws Exception {
     int status = new CommandLine(new Votegate()).execute("bench", "--quick", "--out", out.toString());
     assertEquals(0, status);
 

@@ -2,7 +2,9 @@ package io.votegate.standalone;
 
 import io.votegate.loadtest.Report;
 import io.votegate.testkit.Infra;
+import io.votegate.testkit.TempTrees;
 import io.votegate.testkit.VoterClient;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,7 @@ class BrokerRestartTest {
   private Infra infra;
   private ServicesOnInfra services;
   private Process broker;
+  private Path dir;
 
   @AfterEach
   void stopEverything() throws Exception {
@@ -33,11 +36,14 @@ class BrokerRestartTest {
     if (infra != null) {
       infra.close();
     }
+    if (dir != null) {
+      TempTrees.delete(dir);
+    }
   }
 
   @Test
   void aBrokerRestartMidStreamLosesNothingAndCountsNothingTwice() throws Exception {
-    var dir = Files.createTempDirectory("votegate-kafka");
+    dir = Files.createTempDirectory("votegate-kafka");
     var bootstrap = BrokerProcess.prepare(dir);
     broker = BrokerProcess.start(dir, bootstrap);
     infra = new Infra().withPostgres().withRedis();

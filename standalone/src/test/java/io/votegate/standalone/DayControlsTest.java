@@ -5,6 +5,7 @@ import io.votegate.model.ControlCommand;
 import io.votegate.model.SubmittedBallot;
 import io.votegate.model.Topics;
 import io.votegate.platform.FreePorts;
+import io.votegate.testkit.TempTrees;
 import io.votegate.testkit.VoterClient;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,9 +51,12 @@ class DayControlsTest {
   private DataDir dir;
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     if (stack != null) {
       stack.close();
+    }
+    if (data != null) {
+      TempTrees.delete(data);
     }
   }
 

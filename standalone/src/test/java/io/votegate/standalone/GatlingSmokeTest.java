@@ -2,6 +2,7 @@ package io.votegate.standalone;
 
 import io.gatling.app.Gatling$;
 import io.votegate.platform.FreePorts;
+import io.votegate.testkit.TempTrees;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -42,8 +43,9 @@ class GatlingSmokeTest {
   }
 
   @AfterAll
-  static void down() {
+  static void down() throws Exception {
     stack.close();
+    TempTrees.delete(data);
   }
 
   // A simulation that crashes inside Gatling's injector never returns: fail the test instead of the build hanging.

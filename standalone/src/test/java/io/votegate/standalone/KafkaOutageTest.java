@@ -9,7 +9,9 @@ import io.votegate.model.VoterCodes;
 import io.votegate.platform.Metrics;
 import io.votegate.platform.Service;
 import io.votegate.testkit.Infra;
+import io.votegate.testkit.TempTrees;
 import io.votegate.testkit.VoterClient;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,7 @@ class KafkaOutageTest {
   private Infra infra;
   private Vertx vertx;
   private Service gateway;
+  private Path dir;
 
   @AfterEach
   void stopEverything() throws Exception {
@@ -46,11 +49,14 @@ class KafkaOutageTest {
     if (infra != null) {
       infra.close();
     }
+    if (dir != null) {
+      TempTrees.delete(dir);
+    }
   }
 
   @Test
   void whileKafkaIsAwayBallotsAreRefusedAtOnceAndOnceItIsBackTheyGoThrough() throws Exception {
-    var dir = Files.createTempDirectory("votegate-kafka");
+    dir = Files.createTempDirectory("votegate-kafka");
     var bootstrap = BrokerProcess.prepare(dir);
     broker = BrokerProcess.start(dir, bootstrap);
     infra = new Infra().withRedis();

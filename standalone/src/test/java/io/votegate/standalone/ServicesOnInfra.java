@@ -39,6 +39,7 @@ final class ServicesOnInfra implements AutoCloseable {
   private final Metrics metrics = Metrics.create();
   private final Vertx vertx = metrics.vertx();
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+  private final List<Path> cardFiles = new ArrayList<>();
 
   /** Services for {@code election} at {@code scale}, on the test's Kafka at {@code kafkaBootstrap}. */
   ServicesOnInfra(Infra infra, String kafkaBootstrap, String election, double scale, Map<String, String> extra) {
@@ -114,9 +115,10 @@ final class ServicesOnInfra implements AutoCloseable {
     return output.toString(StandardCharsets.UTF_8);
   }
 
-  /** The cards CSV of the roll, as ./votegate up writes it. */
-  private static Path cards(Election election) throws Exception {
+  /** The cards CSV of the roll, as ./votegate up writes it; deleted on {@link #close()}. */
+  private Path cards(Election election) throws Exception {
     var file = Files.createTempFile("votegate-cards", ".csv");
+    cardFiles.add(file);
     var codes = new VoterCodes(KEYS.roll());
     try (var out = Files.newBufferedWriter(file)) {
       out.write(VoterCard.CSV_HEADER + "\n");
@@ -133,5 +135,8 @@ final class ServicesOnInfra implements AutoCloseable {
       service.stop().await(60, TimeUnit.SECONDS);
     }
     vertx.close().await(30, TimeUnit.SECONDS);
+    for (var file : cardFiles) {
+      Files.deleteIfExists(file);
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.votegate.standalone;
 import io.votegate.model.AcceptedBallot;
 import io.votegate.model.Topics;
 import io.votegate.platform.FreePorts;
+import io.votegate.testkit.TempTrees;
 import io.votegate.testkit.VoterClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,8 +39,11 @@ class SimulateCommandTest {
   private int tallyPort;
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     stacks.forEach(LocalStack::close);
+    if (data != null) {
+      TempTrees.delete(data);
+    }
   }
 
   @Test

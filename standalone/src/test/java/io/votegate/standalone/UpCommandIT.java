@@ -1,6 +1,7 @@
 package io.votegate.standalone;
 
 import io.vertx.core.json.JsonObject;
+import io.votegate.testkit.TempTrees;
 import io.votegate.testkit.VoterClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,7 @@ class UpCommandIT {
     if (data != null) {
       killByPidFile(data.resolve("postgres/postmaster.pid"));
       killByPidFile(data.resolve("redis/redis.pid"));
+      TempTrees.delete(data);
     }
   }
 
