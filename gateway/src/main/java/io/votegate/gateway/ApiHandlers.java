@@ -18,14 +18,16 @@ final class ApiHandlers {
   private final Voting voting;
   private final ReceiptStore receipts;
   private final ClientAddresses clients;
+  private final ReceiptWatchers watchers;
   /** The election never changes while the gateway runs: its public form and each state's ballot are built once. */
   private final JsonObject election;
   private final Map<String, JsonObject> ballots = new HashMap<>();
 
-  ApiHandlers(Voting voting, ReceiptStore receipts, ClientAddresses clients) {
+  ApiHandlers(Voting voting, ReceiptStore receipts, ClientAddresses clients, ReceiptWatchers watchers) {
     this.voting = voting;
     this.receipts = receipts;
     this.clients = clients;
+    this.watchers = watchers;
     this.election = voting.election().publicJson();
     voting.election().states().forEach(s -> ballots.put(s.code(), voting.election().ballotJson(s.code())));
   }
@@ -85,19 +87,15 @@ final class ApiHandlers {
       return;
     }
     var vertx = ctx.vertx();
-    // Listen before reading the current status, so a decision landing in between is not missed.
-    var updates = vertx.eventBus().<JsonObject>localConsumer(ReceiptFeedVerticle.address(receipt));
     var heartbeat = vertx.setPeriodic(15_000, id -> response.write(": heartbeat\n\n"));
-    Runnable close = () -> {
-      updates.unregister();
-      vertx.cancelTimer(heartbeat);
-    };
-    response.closeHandler(v -> close.run());
-    response.setChunked(true)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
     var sender = new Object() {
       boolean done;
+      Runnable unwatch = () -> {};
+
+      void close() {
+        unwatch.run();
+        vertx.cancelTimer(heartbeat);
+      }
 
       void send(ReceiptStatus status) {
         if (done) {
@@ -106,14 +104,19 @@ final class ApiHandlers {
         response.write("event: status\ndata: " + status.toJson().encode() + "\n\n");
         if (status.isFinal()) {
           done = true;
-          close.run();
+          close();
           response.end();
         }
       }
     };
-    updates.handler(message -> sender.send(ReceiptStatus.fromJson(message.body())));
+    response.closeHandler(v -> sender.close());
+    response.setChunked(true)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+    // Watch before reading the current status, so a decision landing in between is not missed.
+    sender.unwatch = watchers.watch(receipt, json -> sender.send(ReceiptStatus.fromJson(json)));
     receipts.status(receipt).onSuccess(sender::send).onFailure(e -> {
-      close.run();
+      sender.close();
       response.end();
     });
   }

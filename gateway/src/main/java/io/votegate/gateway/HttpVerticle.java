@@ -30,14 +30,14 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServer server;
 
   HttpVerticle(GatewayConfig config, BallotPublisher publisher, Redis redis, ConcurrentMap<String, Long> limited,
-               Metrics metrics, io.votegate.model.DayControls controls) {
+               ReceiptWatchers watchers, Metrics metrics, io.votegate.model.DayControls controls) {
     var link = new RedisLink(redis); // this loop's own
     var receipts = new ReceiptStore(link);
     var limits = new RateLimits(link, limited, config.limits(), metrics.registry(), Clock.systemUTC());
     var voting = new Voting(config, publisher, limits, metrics.registry(), Clock.systemUTC(), controls);
     var clients = new ClientAddresses(config.trustedProxies());
     this.config = config;
-    this.api = new ApiHandlers(voting, receipts, clients);
+    this.api = new ApiHandlers(voting, receipts, clients, watchers);
     this.form = new FormPages(voting, receipts, clients);
     this.metrics = metrics;
     this.publisher = publisher;

@@ -1,5 +1,6 @@
 package io.votegate.gateway;
 
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,6 +39,9 @@ public final class Main {
     var redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUri())
         .setMaxPoolSize(32).setMaxPoolWaiting(1024));
     var limited = new ConcurrentHashMap<String, Long>(); // rate-limited keys, known to every loop (see RateLimits)
+    var watchers = new ReceiptWatchers(); // the receipts whose streams are open here, known to the feed
+    Gauge.builder("votegate.gateway.receipts.watched", watchers, ReceiptWatchers::size)
+        .description("Receipts with an open event stream on this gateway").register(metrics.registry());
     var controls = new DayControls(); // the windows in force, as the operators' commands change them
     var feed = ControlFeed.background(config.kafkaBootstrap(), config.operatorKey(), "gateway", controls::apply);
     return vertx.executeBlocking(() -> {
@@ -47,9 +51,9 @@ public final class Main {
           }
           return null;
         })
-        .compose(warm -> vertx.deployVerticle(new ReceiptFeedVerticle(config.redisUri())))
-        .compose(receipts -> vertx.deployVerticle(() -> new HttpVerticle(config, publisher, redis, limited, metrics,
-                    controls), new DeploymentOptions().setInstances(config.instances()))
+        .compose(warm -> vertx.deployVerticle(new ReceiptFeedVerticle(config.redisUri(), watchers)))
+        .compose(receipts -> vertx.deployVerticle(() -> new HttpVerticle(config, publisher, redis, limited, watchers,
+                    metrics, controls), new DeploymentOptions().setInstances(config.instances()))
             .map(http -> (Service) () -> vertx.undeploy(http)
                 .eventually(() -> vertx.undeploy(receipts))
                 .eventually(() -> {

@@ -15,25 +15,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bridges the ballot-server's receipt decisions, published on a Redis channel a chunk of a batch per message, to
- * this process's event bus, one address per receipt, where the voters' SSE streams listen. One subscription per gateway process; it reconnects
- * when Redis goes away.
+ * Hands the ballot-server's receipt decisions, published on a Redis channel a chunk of a batch per message, to the
+ * voters' event streams in this process that watch them ({@link ReceiptWatchers}). One subscription per gateway
+ * process; it reconnects when Redis goes away.
  */
 public final class ReceiptFeedVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ReceiptFeedVerticle.class);
   private static final String PREFIX = "votegate.redis";
 
   private final String redisUri;
+  private final ReceiptWatchers watchers;
   private Redis client;
   private RedisConnection connection;
   private boolean stopping;
 
-  ReceiptFeedVerticle(String redisUri) {
+  ReceiptFeedVerticle(String redisUri, ReceiptWatchers watchers) {
     this.redisUri = redisUri;
-  }
-
-  static String address(String receipt) {
-    return "votegate.receipt." + receipt;
+    this.watchers = watchers;
   }
 
   @Override
@@ -41,11 +39,11 @@ public final class ReceiptFeedVerticle extends VerticleBase {
     client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUri));
     vertx.eventBus().<JsonObject>localConsumer(PREFIX + "." + ReceiptStatus.CHANNEL, message -> {
       var value = message.body().getJsonObject("value");
-      if ("message".equals(message.body().getString("type")) && value != null) {
-        // Every decision passes here, and few have a voter waiting: each status goes on as read, not re-made.
+      // Every decision passes here, and few have a voter waiting here: with none, the notice is not even parsed.
+      if ("message".equals(message.body().getString("type")) && value != null && !watchers.isEmpty()) {
         for (var status : new JsonArray(value.getString("message"))) {
-          var json = (JsonObject) status;
-          vertx.eventBus().publish(address(json.getString("receipt")), json);
+          var json = (JsonObject) status; // goes on as read, not re-made
+          watchers.deliver(json.getString("receipt"), json);
         }
       }
     });

@@ -3,7 +3,11 @@ package io.votegate.gateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import io.votegate.model.Keys;
+import io.votegate.model.ReceiptStatus;
 import io.votegate.model.SessionTokens;
 import io.votegate.model.Topics;
 import io.votegate.model.VoterCodes;
@@ -108,6 +112,53 @@ class GatewayApiTest {
     var status = client.send("GET", "/api/v1/receipts/" + receipt.getString("receipt"), null, null, null);
     assertEquals(200, status.statusCode());
     assertEquals("pending", new JsonObject(status.body()).getString("status"));
+  }
+
+  @Test
+  void aWaitingVoterSeesTheDecisionPublishedForTheirReceiptAndNoOtherOne() throws Exception {
+    var token = token(VOTER_DE);
+    var body = "{\"selections\":{\"president\":[\"dem\"]}}";
+    var receipt = new JsonObject(client.send("POST", "/api/v1/ballots", token, "application/json", body).body())
+        .getString("receipt");
+    var other = new JsonObject(client.send("POST", "/api/v1/ballots", token(VOTER_RI), "application/json", body)
+        .body()).getString("receipt");
+    double watchedBefore = watchedReceipts();
+    // Two streams of the same receipt (a voter's two tabs), and one of another receipt.
+    var tab = client.events("/api/v1/receipts/" + receipt + "/events", null, null);
+    var secondTab = client.events("/api/v1/receipts/" + receipt + "/events", null, null);
+    var otherStream = client.events("/api/v1/receipts/" + other + "/events", null, null);
+    for (var stream : List.of(tab, secondTab, otherStream)) {
+      assertEquals("pending", VoterClient.next(stream, "status").getString("status"));
+    }
+
+    // As the ballot-server does: the status set, then the notice published, with a decision nobody here watches.
+    var at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    var counted = ReceiptStatus.counted(receipt, at).toJson().encode();
+    var unwatched = ReceiptStatus.counted("nobody-watches-this", at).toJson().encode();
+    var redis = Redis.createClient(gw.vertx, gw.infra.redisUri());
+    try {
+      redis.send(Request.cmd(Command.SET).arg(ReceiptStatus.redisKey(receipt)).arg(counted))
+          .compose(set -> redis.send(Request.cmd(Command.PUBLISH).arg(ReceiptStatus.CHANNEL)
+              .arg(ReceiptStatus.noticeOf(List.of(unwatched, counted)))))
+          .await(10, TimeUnit.SECONDS);
+    } finally {
+      redis.close();
+    }
+    for (var stream : List.of(tab, secondTab)) {
+      var status = VoterClient.next(stream, "status");
+      assertEquals("counted", status.getString("status"));
+      assertEquals(receipt, status.getString("receipt"));
+    }
+    assertNull(otherStream.poll(1, TimeUnit.SECONDS), "a decision for another receipt reaches no other stream");
+    // The two ended streams stopped watching; the other receipt's is still open.
+    assertEquals(watchedBefore + 1, watchedReceipts());
+  }
+
+  private static double watchedReceipts() throws Exception {
+    var metrics = client.send("GET", "/metrics", null, null, null).body();
+    var gauge = java.util.regex.Pattern.compile("(?m)^votegate_gateway_receipts_watched (\\S+)$").matcher(metrics);
+    assertTrue(gauge.find(), "the gauge of watched receipts is exported");
+    return Double.parseDouble(gauge.group(1));
   }
 
   // --- what every response carries -------------------------------------------------------------------------------
