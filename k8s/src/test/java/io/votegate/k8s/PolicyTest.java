@@ -111,6 +111,8 @@ class PolicyTest {
     int save = redisArgs.indexOf("--save");
     assertTrue(save >= 0 && "".equals(redisArgs.get(save + 1)),
         "Redis keeps its append-only file and forks no periodic snapshot on top of it: " + redisArgs);
+    assertEquals("0", redisArgs.get(redisArgs.indexOf("--auto-aof-rewrite-percentage") + 1),
+        "receipts are written once: Redis does not rewrite its append-only file by itself: " + redisArgs);
     var postgres = get(objects, "Cluster", "votegate-pg");
     assertNotNull(map(map(postgres, "spec"), "storage").get("size"), "PostgreSQL has persistent storage");
     // Kafka's nodes keep their logs on claims too.
