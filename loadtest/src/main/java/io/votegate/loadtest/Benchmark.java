@@ -318,9 +318,16 @@ public final class Benchmark {
 
   private void requireVoters(String phase) {
     if (rollUsedUp) {
-      throw new IllegalStateException("the bench's roll of " + String.format("%,d", stack.election().voters())
+      throw new OutOfVoters("the bench's roll of " + String.format("%,d", stack.election().voters())
           + " voters was used up during " + phase + ": its numbers would measure a shortage of voters, not the system."
           + " Run it again with a larger --scale.");
+    }
+  }
+
+  /** The roll ran out of voters who had not voted: the run measured nothing it could report. */
+  public static final class OutOfVoters extends IllegalStateException {
+    OutOfVoters(String message) {
+      super(message);
     }
   }
 
