@@ -6,8 +6,12 @@ import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeProducersResult.PartitionProducerState;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -20,12 +24,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real Kafka broker (KRaft, combined broker and controller) from the {@code kafka_2.13} artifact, in this process,
@@ -119,20 +126,28 @@ final class KafkaNode implements AutoCloseable {
   }
 
   /**
-   * After a crash of this single-node broker, its transaction coordinator can come back without a transaction that
-   * was open at the time, so nothing ever writes that transaction's abort markers: the ballot-server's consumer then
-   * waits forever for its group's offsets, and the tally's read_committed view stops at the open transaction. No
-   * transactional producer runs yet at this point, so an open transaction of a producer the coordinator does not
-   * know is one left by the crash: abort it, as {@code kafka-transactions.sh find-hanging} and {@code abort} would.
-   * Its ballots are then decided again, and the ballot-server recognises its own earlier decisions.
+   * Ends the transactions a crash of this single-node broker leaves open with nothing left to end them: the
+   * ballot-server's consumer would wait forever for its group's offsets, and the tally's read_committed view would stop
+   * at the open transaction. No transactional producer runs yet at this point. Two kinds, as {@code kafka-transactions.sh
+   * find-hanging} and {@code abort} would find and end them:
+   * <ul>
+   *   <li>An open transaction of a producer the coordinator does not know (it came back without it).</li>
+   *   <li>One the coordinator knows it has ended, whose partitions never got its markers. A commit the crash caught
+   *   between its prepare record and its markers is completed by the coordinator as it loads; but on this one node it
+   *   loads before the broker is registered again, finds no leader for the transaction's partitions, takes them for
+   *   deleted and skips their markers (its log says so: "these partitions are likely deleted already"). Seen in
+   *   {@code UpCommandIT} in 3 of 16 runs: decisions stopped for good after the restart, receipts pending.</li>
+   * </ul>
+   * Either is aborted, when that keeps the transaction whole: when none of its partitions has a marker that may be its
+   * commit. Its
+   * ballots are then decided again, and the ballot-server recognises its own earlier decisions. A transaction that
+   * did commit on some partition is not aborted on the others (its offsets committed without its decisions, or the
+   * reverse, would count ballots twice or never): that is reported, and left.
    *
-   * <p>A producer the coordinator does know is left alone, whatever its transaction's state: the coordinator ends it
-   * itself (a commit it had begun is completed; an open one is aborted when the producer starts again). Aborting one
-   * of those by hand can split a committed transaction, leaving its offsets committed and some of its decisions
-   * aborted (ballots in the ballot box that the tally never counts), or the reverse (decisions counted twice). The
-   * coordinator takes over its partitions after the broker starts, and until it does it lists no transaction, without
-   * an error (it errs only while it loads them); so it is asked by transactional ID, which the admin client retries
-   * until the coordinator has loaded it.
+   * <p>A producer whose transaction the coordinator is still ending is waited for, and one it has open is left to it
+   * (it aborts it when the producer starts again). The coordinator takes over its partitions after the broker starts,
+   * and until it does it lists no transaction, without an error (it errs only while it loads them); so it is asked by
+   * transactional ID, which the admin client retries until the coordinator has loaded it.
    */
   private void abortHangingTransactions(Collection<String> transactionalIds)
       throws InterruptedException, ExecutionException {
@@ -144,33 +159,44 @@ final class KafkaNode implements AutoCloseable {
       var ids = new HashSet<>(transactionalIds);
       admin.listTransactions().all().get().forEach(listing -> ids.add(listing.transactionalId()));
       // Known by producer ID, not epoch: with transactions v2 the coordinator bumps the epoch as it ends each one.
-      var known = new HashSet<Long>();
+      var known = new HashMap<Long, TransactionDescription>();
       for (var id : ids) {
-        try {
-          known.add(admin.describeTransactions(List.of(id)).description(id).get().producerId());
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TransactionalIdNotFoundException)) {
-            throw e;
-          }
+        var description = settled(admin, id);
+        if (description != null) {
+          known.put(description.producerId(), description);
         }
       }
       var partitions = admin.describeTopics(names).allTopicNames().get().values().stream()
           .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition()))).toList();
-      int aborted = 0;
-      for (var entry : admin.describeProducers(partitions).all().get().entrySet()) {
+      var producers = admin.describeProducers(partitions).all().get();
+      var hanging = new ArrayList<AbortTransactionSpec>();
+      var split = new ArrayList<String>();
+      for (var entry : producers.entrySet()) {
         for (var producer : entry.getValue().activeProducers()) {
-          if (producer.currentTransactionStartOffset().isEmpty() || known.contains(producer.producerId())) {
+          var open = producer.currentTransactionStartOffset();
+          var coordinator = known.get(producer.producerId());
+          if (open.isEmpty() || (coordinator != null && !endedWithoutMarkers(coordinator, producer))) {
             continue;
           }
-          try {
-            admin.abortTransaction(new AbortTransactionSpec(entry.getKey(), producer.producerId(),
-                (short) producer.producerEpoch(), producer.coordinatorEpoch().orElse(0))).all().get();
-            aborted++;
-          } catch (ExecutionException e) {
-            // A newer epoch already ended it: the coordinator finished the transaction while we looked.
-            if (!(e.getCause() instanceof InvalidProducerEpochException)) {
-              throw e;
-            }
+          // Unless it is known to have aborted, it may have committed elsewhere.
+          if (coordinator != null && coordinator.state() != TransactionState.COMPLETE_ABORT
+              && endedSomewhere(producers, producer)) {
+            split.add(entry.getKey() + " (producer " + producer.producerId() + ")");
+            continue;
+          }
+          hanging.add(new AbortTransactionSpec(entry.getKey(), producer.producerId(),
+              (short) producer.producerEpoch(), producer.coordinatorEpoch().orElse(0)));
+        }
+      }
+      int aborted = 0;
+      for (var spec : hanging) {
+        try {
+          admin.abortTransaction(spec).all().get();
+          aborted++;
+        } catch (ExecutionException e) {
+          // A newer epoch already ended it: the coordinator finished the transaction while we looked.
+          if (!(e.getCause() instanceof InvalidProducerEpochException)) {
+            throw e;
           }
         }
       }
@@ -178,7 +204,57 @@ final class KafkaNode implements AutoCloseable {
         System.err.printf("Kafka: aborted the transaction the crash left open (%d partitions); its ballots are "
             + "decided again.%n", aborted);
       }
+      if (!split.isEmpty()) {
+        System.err.println("Kafka: a transaction the crash interrupted committed on some partitions but is still open "
+            + "on " + String.join(", ", split) + "; aborting those would count its ballots twice or never, so it is "
+            + "left, and decisions wait for it. Finish it with kafka-transactions.sh, or restore from a backup.");
+      }
     }
+  }
+
+  /** The coordinator's view of {@code id} once it has ended any transaction it was ending; null if it has none. */
+  private static TransactionDescription settled(Admin admin, String id)
+      throws InterruptedException, ExecutionException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      TransactionDescription description;
+      try {
+        description = admin.describeTransactions(List.of(id)).description(id).get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof TransactionalIdNotFoundException) {
+          return null;
+        }
+        throw e;
+      }
+      var state = description.state();
+      boolean ending = state == TransactionState.PREPARE_COMMIT || state == TransactionState.PREPARE_ABORT
+          || state == TransactionState.PREPARE_EPOCH_FENCE;
+      if (!ending || System.nanoTime() > deadline) {
+        return description;
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * True if the coordinator has ended the transaction {@code producer} still has open on a partition: it has no open
+   * transaction of its own (it ended one, or a producer started again since), and has moved past that transaction's
+   * epoch (transactions v2 bump it as each one ends).
+   */
+  private static boolean endedWithoutMarkers(TransactionDescription coordinator, ProducerState producer) {
+    var state = coordinator.state();
+    return (state == TransactionState.COMPLETE_COMMIT || state == TransactionState.COMPLETE_ABORT
+        || state == TransactionState.EMPTY) && coordinator.producerEpoch() > producer.producerEpoch();
+  }
+
+  /**
+   * True if some partition has a marker of the transaction {@code open} still has open: there the producer has moved
+   * on to the next epoch (the marker's, with transactions v2) and has nothing open.
+   */
+  private static boolean endedSomewhere(Map<TopicPartition, PartitionProducerState> producers, ProducerState open) {
+    return producers.values().stream().flatMap(p -> p.activeProducers().stream())
+        .anyMatch(p -> p.producerId() == open.producerId() && p.currentTransactionStartOffset().isEmpty()
+            && p.producerEpoch() == open.producerEpoch() + 1);
   }
 
   String bootstrap() {

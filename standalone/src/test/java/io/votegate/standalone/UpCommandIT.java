@@ -35,6 +35,7 @@ class UpCommandIT {
   private VoterClient voters;
   private VoterClient newsroom;
   private List<String[]> cards;
+  private boolean passed;
 
   @AfterEach
   void killLeftovers() throws IOException {
@@ -45,7 +46,12 @@ class UpCommandIT {
     if (data != null) {
       killByPidFile(data.resolve("postgres/postmaster.pid"));
       killByPidFile(data.resolve("redis/redis.pid"));
-      TempTrees.delete(data);
+      // A failed run's data stays, to read its logs or start `up` on it again; so does any with -Dvotegate.keepTestData.
+      if (passed && !Boolean.getBoolean("votegate.keepTestData")) {
+        TempTrees.delete(data);
+      } else {
+        System.out.println("UpCommandIT: data kept in " + data);
+      }
     }
   }
 
@@ -117,7 +123,8 @@ class UpCommandIT {
     assertTrue(output(third).contains("PostgreSQL is recovering after a crash"), output(third));
     assertFalse(output(third).contains("WARN"), "a restart after a crash is quiet:\n" + output(third));
     for (var receipt : acknowledged) {
-      assertEquals("counted", awaitDecision(receipt).getString("status"), "acknowledged ballot " + receipt);
+      assertEquals("counted", awaitDecision(receipt).getString("status"), "acknowledged ballot " + receipt
+          + " (the tally's sequence: " + snapshot().getLong("sequence") + "; data kept in " + data + ")");
     }
     // A ballot Kafka took just before the kill may be counted without its 202 having reached the voter.
     long acked = 20 + acknowledged.size();
@@ -129,6 +136,7 @@ class UpCommandIT {
     reconcileByCounty(after); // tally = ballot box = voters marked, per county: nothing counted twice
     assertTrue(counted >= acked && counted <= 20 + attempted.get(),
         "counted " + counted + ", acknowledged " + acked + ", attempted " + (20 + attempted.get()));
+    passed = true;
   }
 
   @Test
@@ -144,6 +152,7 @@ class UpCommandIT {
       assertEquals(2, process.exitValue(), output);
       assertTrue(output.contains("Port " + taken.getLocalPort() + " for the gateway is taken"), output);
     }
+    passed = true;
   }
 
   // --- helpers ----------------------------------------------------------------------------------------------------
