@@ -70,8 +70,7 @@ final class TestTally implements AutoCloseable {
   }
 
   double metric(String name) throws Exception {
-    return client.get("/metrics").body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    return client.metric(name);
   }
 
   long sequence() throws Exception {

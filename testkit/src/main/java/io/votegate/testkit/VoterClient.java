@@ -50,6 +50,12 @@ public final class VoterClient {
     return send("GET", path, null, null, null);
   }
 
+  /** A Prometheus metric of this service's {@code /metrics}: the sum of its series, 0 if it has none. */
+  public double metric(String name) throws Exception {
+    return get("/metrics").body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   public JsonObject getJson(String path) throws Exception {
     return new JsonObject(expect(200, get(path)).body());
   }
