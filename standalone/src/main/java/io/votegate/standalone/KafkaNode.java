@@ -139,10 +139,9 @@ final class KafkaNode implements AutoCloseable {
    *   {@code UpCommandIT} in 3 of 16 runs: decisions stopped for good after the restart, receipts pending.</li>
    * </ul>
    * Either is aborted, when that keeps the transaction whole: when none of its partitions has a marker that may be its
-   * commit. Its
-   * ballots are then decided again, and the ballot-server recognises its own earlier decisions. A transaction that
-   * did commit on some partition is not aborted on the others (its offsets committed without its decisions, or the
-   * reverse, would count ballots twice or never): that is reported, and left.
+   * commit. Its ballots are then decided again, and the ballot-server recognises its own earlier decisions. A
+   * transaction that did commit on some partition is not aborted on the others (its offsets committed without its
+   * decisions, or the reverse, would count ballots twice or never): that is reported, and left.
    *
    * <p>A producer whose transaction the coordinator is still ending is waited for, and one it has open is left to it
    * (it aborts it when the producer starts again). The coordinator takes over its partitions after the broker starts,
@@ -173,9 +172,9 @@ final class KafkaNode implements AutoCloseable {
       var split = new ArrayList<String>();
       for (var entry : producers.entrySet()) {
         for (var producer : entry.getValue().activeProducers()) {
-          var open = producer.currentTransactionStartOffset();
           var coordinator = known.get(producer.producerId());
-          if (open.isEmpty() || (coordinator != null && !endedWithoutMarkers(coordinator, producer))) {
+          if (producer.currentTransactionStartOffset().isEmpty()
+              || (coordinator != null && !endedWithoutMarkers(coordinator, producer))) {
             continue;
           }
           // Unless it is known to have aborted, it may have committed elsewhere.

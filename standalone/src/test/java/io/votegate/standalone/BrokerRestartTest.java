@@ -36,9 +36,7 @@ class BrokerRestartTest {
     if (infra != null) {
       infra.close();
     }
-    if (dir != null) {
-      TempTrees.delete(dir);
-    }
+    TempTrees.delete(dir);
   }
 
   @Test

@@ -55,9 +55,7 @@ class DayControlsTest {
     if (stack != null) {
       stack.close();
     }
-    if (data != null) {
-      TempTrees.delete(data);
-    }
+    TempTrees.delete(data);
   }
 
   @Test

@@ -49,9 +49,7 @@ class KafkaOutageTest {
     if (infra != null) {
       infra.close();
     }
-    if (dir != null) {
-      TempTrees.delete(dir);
-    }
+    TempTrees.delete(dir);
   }
 
   @Test

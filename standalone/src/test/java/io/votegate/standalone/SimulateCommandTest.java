@@ -41,9 +41,7 @@ class SimulateCommandTest {
   @AfterEach
   void stop() throws Exception {
     stacks.forEach(LocalStack::close);
-    if (data != null) {
-      TempTrees.delete(data);
-    }
+    TempTrees.delete(data);
   }
 
   @Test

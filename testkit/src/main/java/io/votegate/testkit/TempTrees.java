@@ -9,9 +9,12 @@ import java.util.Comparator;
 public final class TempTrees {
   private TempTrees() {}
 
-  /** Deletes {@code root} and everything under it, deepest first; a file that will not go is left. */
+  /**
+   * Deletes {@code root} and everything under it, deepest first; a file that will not go is left. Nothing to do for a
+   * root that is null (a test that failed before making it) or gone.
+   */
   public static void delete(Path root) throws IOException {
-    if (Files.exists(root)) {
+    if (root != null && Files.exists(root)) {
       try (var paths = Files.walk(root)) {
         paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
