@@ -62,13 +62,17 @@ final class ApiHandlers {
     var token = bearer(ctx);
     var selections = Requests.ballot(ctx.body().buffer());
     voting.submit(token, selections)
-        .onSuccess(receipt -> Http.json(ctx, 202, new JsonObject()
-            .put("receipt", receipt)
-            .put("status", "pending")
-            .put("links", new JsonObject()
-                .put("status", RECEIPTS + receipt)
-                .put("events", RECEIPTS + receipt + "/events"))))
+        .onSuccess(receipt -> Http.json(ctx, 202, accepted(receipt)))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The 202's body, written out: every ballot gets one, and Jackson's general path for this fixed shape took 3 % of
+   * the event loops' samples. A receipt is base64url, which JSON needs no escape for.
+   */
+  static String accepted(String receipt) {
+    return "{\"receipt\":\"" + receipt + "\",\"status\":\"pending\",\"links\":{\"status\":\"" + RECEIPTS + receipt
+        + "\",\"events\":\"" + RECEIPTS + receipt + "/events\"}}";
   }
 
   void getReceipt(RoutingContext ctx) {

@@ -6,9 +6,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.CSPHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.ext.web.handler.XFrameHandler;
 import io.vertx.redis.client.Redis;
 import io.votegate.platform.Http;
 import io.votegate.platform.Metrics;
@@ -47,8 +45,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var router = Router.router(vertx);
-    router.route().handler(STRICT_CSP).handler(XFrameHandler.create(XFrameHandler.DENY))
-        .handler(HttpVerticle::privateByDefault);
+    router.route().handler(HttpVerticle::privateByDefault);
 
     Http.get(router, "/").handler(form::getSignIn);
     router.post("/vote").consumes(FORM).handler(Http.boundedBody()).handler(form::postSignIn);
@@ -75,24 +72,33 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /** Pages may load scripts, styles and streams from here and nothing else: nothing inline, no other origin. */
-  private static final CSPHandler STRICT_CSP = CSPHandler.create()
-      .setDirective("default-src", "'none'")
-      .setDirective("script-src", "'self'")
-      .setDirective("style-src", "'self'")
-      .setDirective("img-src", "'self' data:")
-      .setDirective("connect-src", "'self'")
-      .setDirective("form-action", "'self'")
-      .setDirective("frame-ancestors", "'none'")
-      .setDirective("base-uri", "'none'");
+  private static final CharSequence STRICT_CSP = HttpHeaders.createOptimized(String.join("; ",
+      "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
+      "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"));
+
+  private static final CharSequence CONTENT_SECURITY_POLICY = HttpHeaders.createOptimized("Content-Security-Policy");
+  private static final CharSequence X_FRAME_OPTIONS = HttpHeaders.createOptimized("X-Frame-Options");
+  private static final CharSequence X_CONTENT_TYPE_OPTIONS = HttpHeaders.createOptimized("X-Content-Type-Options");
+  private static final CharSequence REFERRER_POLICY = HttpHeaders.createOptimized("Referrer-Policy");
+  private static final CharSequence DENY = HttpHeaders.createOptimized("DENY");
+  private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
+  private static final CharSequence NOSNIFF = HttpHeaders.createOptimized("nosniff");
+  private static final CharSequence NO_REFERRER = HttpHeaders.createOptimized("no-referrer");
 
   /**
-   * Nothing the gateway answers may be cached or sniffed, or leak its URL (a receipt's) to another site: tokens and
-   * receipts are in its responses. The few public, shared answers (the election, the assets) say otherwise themselves.
+   * Nothing the gateway answers may be framed, run what it did not serve, be cached or sniffed, or leak its URL (a
+   * receipt's) to another site: tokens and receipts are in its responses. The few public, shared answers (the
+   * election, the assets) say otherwise themselves. Every header is fixed, so each is made once, name and value
+   * pre-encoded, and set in one handler: Vert.x Web's CSP handler rebuilt its policy string for every request, and
+   * with its frame handler and this one took 2 % of the event loops' samples at 12,000 ballots/s.
    */
   private static void privateByDefault(RoutingContext ctx) {
-    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "no-referrer");
+    ctx.response().headers()
+        .set(CONTENT_SECURITY_POLICY, STRICT_CSP)
+        .set(X_FRAME_OPTIONS, DENY)
+        .set(HttpHeaders.CACHE_CONTROL, NO_STORE)
+        .set(X_CONTENT_TYPE_OPTIONS, NOSNIFF)
+        .set(REFERRER_POLICY, NO_REFERRER);
     ctx.next();
   }
 

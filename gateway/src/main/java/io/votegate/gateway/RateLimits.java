@@ -112,7 +112,9 @@ final class RateLimits {
   void submission(String receipt) {
     long now = clock.millis();
     if (now >= submissionsWindowEnds) {
-      submissions = new HashMap<>();
+      // Sized for as many tokens as the last window had: grown by doubling from 16 to tens of thousands every 10 s, the map's
+      // resizing took 2 % of a loop's samples at 12,000 ballots/s.
+      submissions = new HashMap<>((int) (submissions.size() / 0.75f) + 1);
       submissionsWindowEnds = now + limits.ballotsPerToken().window().toMillis();
     }
     if (submissions.merge(receipt, 1, Integer::sum) > limits.ballotsPerToken().max()) {

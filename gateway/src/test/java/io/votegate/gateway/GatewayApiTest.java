@@ -96,7 +96,11 @@ class GatewayApiTest {
     assertEquals(202, first.statusCode(), first.body());
     var receipt = new JsonObject(first.body());
     assertEquals("pending", receipt.getString("status"));
-    assertEquals("/api/v1/receipts/" + receipt.getString("receipt"), receipt.getJsonObject("links").getString("status"));
+    assertEquals(java.util.Set.of("receipt", "status", "links"), receipt.fieldNames(), first.body());
+    assertEquals(new JsonObject()
+        .put("status", "/api/v1/receipts/" + receipt.getString("receipt"))
+        .put("events", "/api/v1/receipts/" + receipt.getString("receipt") + "/events"), receipt.getJsonObject("links"));
+    assertTrue(first.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
     var again = new JsonObject(client.send("POST", "/api/v1/ballots", token, "application/json", body).body());
     assertEquals(receipt.getString("receipt"), again.getString("receipt"));
 

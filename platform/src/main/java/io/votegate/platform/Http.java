@@ -38,7 +38,12 @@ public final class Http {
   }
 
   public static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body.encode());
+    json(ctx, status, body.encode());
+  }
+
+  /** A body already encoded as JSON. */
+  public static void json(RoutingContext ctx, int status, String encoded) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(encoded);
   }
 
   public static void problem(RoutingContext ctx, Problem problem) {
