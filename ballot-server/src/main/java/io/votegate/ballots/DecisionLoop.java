@@ -90,7 +90,6 @@ final class DecisionLoop implements Runnable {
   private volatile boolean running = true;
   private volatile Instant lastPoll = Instant.now();
   private volatile long lag;
-  private long lagReadAt = System.nanoTime() - 1_000_000_000L;
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> producer;
   private boolean inTransaction;
@@ -284,17 +283,7 @@ final class DecisionLoop implements Runnable {
     return id.toString();
   }
 
-  /**
-   * The lag the gauge shows, read at most once a second: the consumer answers from what its fetches said, but for a
-   * partition whose last stable offset it does not know it asks the broker (a ListOffsets request), and after every
-   * batch that was one request more per transaction.
-   */
   private long currentLag() {
-    long now = System.nanoTime();
-    if (now - lagReadAt < 1_000_000_000L) {
-      return lag;
-    }
-    lagReadAt = now;
     long total = 0;
     for (var partition : consumer.assignment()) {
       total += consumer.currentLag(partition).orElse(0);
