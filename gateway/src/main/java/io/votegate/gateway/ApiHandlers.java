@@ -70,7 +70,7 @@ final class ApiHandlers {
    * The 202's body, written out: every ballot gets one, and Jackson's general path for this fixed shape took 3 % of
    * the event loops' samples. A receipt is base64url, which JSON needs no escape for.
    */
-  static String accepted(String receipt) {
+  private static String accepted(String receipt) {
     return "{\"receipt\":\"" + receipt + "\",\"status\":\"pending\",\"links\":{\"status\":\"" + RECEIPTS + receipt
         + "\",\"events\":\"" + RECEIPTS + receipt + "/events\"}}";
   }

@@ -112,8 +112,8 @@ final class RateLimits {
   void submission(String receipt) {
     long now = clock.millis();
     if (now >= submissionsWindowEnds) {
-      // Sized for as many tokens as the last window had: grown by doubling from 16 to tens of thousands every 10 s, the map's
-      // resizing took 2 % of a loop's samples at 12,000 ballots/s.
+      // Sized for as many tokens as the last window had: grown by doubling from 16 to tens of thousands every 10 s,
+      // the map's resizing took 2 % of a loop's samples at 12,000 ballots/s.
       submissions = new HashMap<>((int) (submissions.size() / 0.75f) + 1);
       submissionsWindowEnds = now + limits.ballotsPerToken().window().toMillis();
     }
