@@ -3,6 +3,7 @@ package io.votegate.ballots;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import io.votegate.model.ControlCommand;
 import io.votegate.model.DayControls;
@@ -77,14 +78,18 @@ final class Decider {
     var first = new LinkedHashMap<String, Candidate>();
     open.forEach(c -> first.putIfAbsent(c.ballot().voterId(), c));
     var winners = List.copyOf(first.values());
-    return pool.preparedQuery(Sql.DECIDE).execute(arguments(winners))
-        .map(rows -> {
+    // join, not all: the step ends when every statement has, so a failed batch's replay never overlaps one of its own.
+    return Future.join(parts(winners).stream().map(part -> pool.preparedQuery(Sql.DECIDE).execute(arguments(part)))
+            .toList())
+        .map(statements -> {
           var after = new HashMap<String, Voter>();
-          for (Row row : rows) {
-            var voterId = row.getString(0);
-            after.put(voterId, row.getBoolean(1)
-                ? new Voter("voted", first.get(voterId).ballot().receipt(), true)
-                : new Voter(row.getString(2), row.getString(3), false));
+          for (int i = 0; i < statements.size(); i++) {
+            for (Row row : statements.<RowSet<Row>>resultAt(i)) {
+              var voterId = row.getString(0);
+              after.put(voterId, row.getBoolean(1)
+                  ? new Voter("voted", first.get(voterId).ballot().receipt(), true)
+                  : new Voter(row.getString(2), row.getString(3), false));
+            }
           }
           for (var candidate : open) {
             decisions.put(candidate, classify(candidate, first.get(candidate.ballot().voterId()),
@@ -93,6 +98,28 @@ final class Decider {
           return batch.stream().map(decisions::get).toList();
         });
   }
+
+  /**
+   * The voters split among {@link #CONNECTIONS} statements that run at once, each in its own transaction: one
+   * statement left PostgreSQL one core of two, and the loop waited on it for most of each batch. A voter is in one
+   * part only (the batch has one candidate per voter), so the statements touch different rows and never wait on each
+   * other; a replay of the batch recognises its own work in each. Small batches stay whole: a statement is a commit.
+   */
+  private static List<List<Candidate>> parts(List<Candidate> winners) {
+    if (winners.size() < CONNECTIONS * MIN_PART) {
+      return List.of(winners);
+    }
+    var parts = new ArrayList<List<Candidate>>(CONNECTIONS);
+    for (int i = 0; i < CONNECTIONS; i++) {
+      parts.add(winners.subList(winners.size() * i / CONNECTIONS, winners.size() * (i + 1) / CONNECTIONS));
+    }
+    return parts;
+  }
+
+  /** Connections to PostgreSQL, and statements a batch is split into (ARCHITECTURE.md: two, more only contend). */
+  static final int CONNECTIONS = 2;
+  /** Voters a statement takes at least: below it, a second commit costs more than the work it shares. */
+  static final int MIN_PART = 250;
 
   /** The whole batch as one array per column: a statement of eight parameters, whatever the batch size. */
   private Tuple arguments(List<Candidate> winners) {

@@ -32,11 +32,12 @@ public final class Main {
   /** Migrates and loads the roll (on a worker), then starts the decision loop on its own thread and the HTTP port. */
   public static Future<Service> start(Vertx vertx, Metrics metrics, BallotServerConfig config) {
     var pool = PgBuilder.pool()
-        // Two connections: measured, more only contend (ARCHITECTURE.md); the loop uses one at a time anyway.
-        .with(new PoolOptions().setMaxSize(2))
+        // A batch's statements run at once, one on each connection (Decider.parts). Not pipelined: the pool gives a
+        // statement a connection with room for it, so with pipelining both would queue on one connection.
+        .with(new PoolOptions().setMaxSize(Decider.CONNECTIONS))
         .connectingTo(new PgConnectOptions().setHost(config.pgHost()).setPort(config.pgPort())
             .setDatabase(config.pgDatabase()).setUser(config.pgUser()).setPassword(config.pgPassword())
-            .setPipeliningLimit(16))
+            .setPipeliningLimit(1))
         .using(vertx)
         .build();
     var redis = Redis.createClient(vertx, ReceiptPublisher.options(config.redisUri(), config.batchSize()));

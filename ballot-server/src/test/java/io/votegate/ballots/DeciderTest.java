@@ -132,4 +132,29 @@ class DeciderTest {
     assertEquals(2, infra.queryLong("SELECT count(*) FROM ballot_box WHERE ballot_id IN ('"
         + accepted.ballot().ballotId() + "', '" + also.ballot().ballotId() + "')"));
   }
+
+  @Test
+  void aBatchLargeEnoughToBeSplitAmongTheConnectionsDecidesAsOneStatementWould() throws Exception {
+    var batch = new java.util.ArrayList<Decider.Candidate>();
+    int voters = Decider.CONNECTIONS * Decider.MIN_PART + 100;
+    for (int i = 1; i <= voters; i++) {
+      batch.add(ballot(String.format("DE10003-%08d", i), "big" + i, "2:" + i, Instant.now()));
+    }
+    // Each voter's other records come last, after the split point of the voters' part they belong to.
+    batch.add(ballot("DE10003-00000001", "big1", "2:9001", Instant.now()));
+    batch.add(ballot(String.format("DE10003-%08d", voters), "other", "2:9002", Instant.now()));
+    batch.add(ballot("DE10003-00099999", "stranger", "2:9003", Instant.now()));
+    long boxed = infra.queryLong("SELECT count(*) FROM ballot_box");
+    var expected = new java.util.ArrayList<Decider.Outcome>(java.util.Collections.nCopies(voters, Decider.Outcome.ACCEPTED));
+    expected.addAll(List.of(Decider.Outcome.DUPLICATE, Decider.Outcome.REJECTED, Decider.Outcome.REJECTED));
+    for (var attempt : List.of("first", "replay")) {
+      var decided = decider.decide(batch).await(30, TimeUnit.SECONDS);
+      assertEquals(expected, decided.stream().map(Decider.Decision::outcome).toList(), attempt);
+      assertEquals(List.of(Reason.ALREADY_VOTED, Reason.NOT_ON_ROLL),
+          List.of(decided.get(voters + 1).reason(), decided.get(voters + 2).reason()), attempt);
+      assertEquals(boxed + voters, infra.queryLong("SELECT count(*) FROM ballot_box"), attempt + ": each ballot once");
+    }
+    assertEquals(voters, infra.queryLong("SELECT count(*) FROM voters WHERE voter_id LIKE 'DE10003-%' AND status = 'voted'"
+        + " AND receipt LIKE 'big%'"));
+  }
 }
