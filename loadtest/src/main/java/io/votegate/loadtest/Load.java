@@ -30,6 +30,16 @@ final class Load {
     double p99Millis() {
       return latencyMicros.getValueAtPercentile(99) / 1000.0;
     }
+
+    /** Two runs of a load as one: their counts and latencies added, the seconds of {@code later} after these. */
+    Result plus(Result later) {
+      var latencies = latencyMicros.copy();
+      latencies.add(later.latencyMicros());
+      var seconds = java.util.Arrays.copyOf(okPerSecond, okPerSecond.length + later.okPerSecond().length);
+      System.arraycopy(later.okPerSecond(), 0, seconds, okPerSecond.length, later.okPerSecond().length);
+      return new Result(sent + later.sent(), ok + later.ok(), failed + later.failed(), missed + later.missed(),
+          latencies, elapsed.plus(later.elapsed()), seconds);
+    }
   }
 
   private final Context context;
@@ -42,6 +52,11 @@ final class Load {
   private int outstanding;
   private long[] perSecond;
   private long began;
+  /**
+   * Answers after this are not counted: a closed run's rate is what was answered within it, not the requests still in
+   * flight at its end (up to {@code concurrency} of them, a bias that grows as runs get shorter).
+   */
+  private long countsUntil = Long.MAX_VALUE;
 
   /** {@code request} sends one request and completes with whether it got the answer it wanted. */
   Load(Context context, Supplier<Future<Boolean>> request) {
@@ -82,6 +97,7 @@ final class Load {
     context.runOnContext(v -> {
       start(duration);
       var end = began + duration.toNanos();
+      countsUntil = end;
       for (int i = 0; i < concurrency; i++) {
         loop(end);
       }
@@ -113,6 +129,9 @@ final class Load {
     return answered.andThen(answer -> {
       outstanding--;
       long now = System.nanoTime();
+      if (now > countsUntil) {
+        return;
+      }
       if (answer.succeeded() && answer.result()) {
         ok++;
         latency.recordValue(Math.max(0, (now - dueAt) / 1_000));

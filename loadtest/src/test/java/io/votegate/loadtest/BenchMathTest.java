@@ -4,6 +4,7 @@ import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -70,5 +71,24 @@ class BenchMathTest {
     assertArrayEquals(new long[] {40, 40, 50}, BenchMath.latenciesMillis(events, 4, samples),
         "50 - 0 and 50 - 10, then 60 - 20, sorted; the unreached one left out");
     assertArrayEquals(new long[0], BenchMath.latenciesMillis(events, 0, samples));
+  }
+
+  @Test
+  void twoSlicesOfALoadAddUpToOneRunOfBoth() {
+    var fast = new Histogram(3_600_000_000L, 3);
+    var slow = new Histogram(3_600_000_000L, 3);
+    for (int i = 0; i < 100; i++) {
+      fast.recordValue(1_000);
+      slow.recordValue(9_000);
+    }
+    var first = new Load.Result(110, 100, 5, 5, fast, Duration.ofSeconds(2), new long[] {40, 60, 0});
+    var second = new Load.Result(100, 100, 0, 0, slow, Duration.ofSeconds(2), new long[] {50, 50, 0});
+    var both = first.plus(second);
+    assertEquals(List.of(210L, 200L, 5L, 5L), List.of(both.sent(), both.ok(), both.failed(), both.missed()));
+    assertEquals(50, both.okPerSecondOverall(), 1e-9, "200 answers in 4 s");
+    assertEquals(1.0, both.p50Millis(), 0.01);
+    assertEquals(9.0, both.p99Millis(), 0.01);
+    assertArrayEquals(new long[] {40, 60, 0, 50, 50, 0}, both.okPerSecond());
+    assertEquals(100, first.latencyMicros().getTotalCount(), "the slices themselves are left as they were");
   }
 }
