@@ -68,6 +68,21 @@ class ElectionTest {
   }
 
   @Test
+  void theRollMakesEachCardWhenAskedNotAWholeStateAtTheFirst() throws Exception {
+    // A county larger than any heap holds in cards: a roll that made a state's cards at once would run out of memory.
+    String json;
+    try (var in = Election.class.getResourceAsStream("/elections/demo.json")) {
+      json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    var huge = Election.fromJson(new io.vertx.core.json.JsonObject(json.replace("\"voters\": 546", "\"voters\": 99999999")),
+        START);
+    var codes = new VoterCodes(Keys.fromBase64(Keys.generate(), Keys.generate(), Keys.generate()).roll());
+    var cards = VoterCard.roll(huge, codes).iterator();
+    assertEquals(List.of("DE10001-00000001", "DE10001-00000002", "DE10001-00000003"),
+        List.of(cards.next().voterId(), cards.next().voterId(), cards.next().voterId()));
+  }
+
+  @Test
   void us2020HasEveryCountyOfTheFiftyStatesAndDcWithItsTurnoutAsTheRoll() {
     var us = Election.load("us-2020", START);
     assertEquals(51, us.states().size());
