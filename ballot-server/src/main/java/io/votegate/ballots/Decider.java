@@ -20,10 +20,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Decides a batch of submitted ballots in one PostgreSQL statement, so one transaction and one round trip: marks each
- * voter as voted if eligible (a conditional update, never read-then-write), puts the accepted ballots in the ballot
- * box without their voters, and classifies the rest by their voters' rows. Replaying a batch gives the same decisions
- * and adds nothing.
+ * Decides a batch of submitted ballots in one PostgreSQL statement per connection, run at once, so one round trip:
+ * marks each voter as voted if eligible (a conditional update, never read-then-write), puts the accepted ballots in
+ * the ballot box without their voters, and classifies the rest by their voters' rows. Replaying a batch gives the
+ * same decisions and adds nothing.
  */
 final class Decider {
 
@@ -40,6 +40,11 @@ final class Decider {
 
   /** A voter's row after the batch's statement; {@code marked}: by this very statement. */
   private record Voter(String status, String receipt, boolean marked) {}
+
+  /** Connections to PostgreSQL, and statements a batch is split into (ARCHITECTURE.md: two, more only contend). */
+  static final int CONNECTIONS = 2;
+  /** Voters a statement takes at least: below it, a second commit costs more than the work it shares. */
+  static final int MIN_PART = 250;
 
   private final Pool pool;
   private final Election election;
@@ -115,11 +120,6 @@ final class Decider {
     }
     return parts;
   }
-
-  /** Connections to PostgreSQL, and statements a batch is split into (ARCHITECTURE.md: two, more only contend). */
-  static final int CONNECTIONS = 2;
-  /** Voters a statement takes at least: below it, a second commit costs more than the work it shares. */
-  static final int MIN_PART = 250;
 
   /** The whole batch as one array per column: a statement of eight parameters, whatever the batch size. */
   private Tuple arguments(List<Candidate> winners) {

@@ -54,7 +54,8 @@ import java.util.concurrent.TimeUnit;
  * Consumes {@code ballots} (group {@code ballot-server}) and emits each decision exactly once to
  * {@code ballots.accepted} / {@code ballots.rejected}, by consume-transform-produce: for each polled batch,
  * <ol>
- *   <li>decide it in one PostgreSQL transaction ({@link Decider});</li>
+ *   <li>decide it in PostgreSQL ({@link Decider}: one statement, or on a large batch two at once, each its own
+ *   transaction);</li>
  *   <li>write the receipt statuses to Redis and notify waiting voters;</li>
  *   <li>send the decisions <em>and the consumer offsets</em> in one Kafka transaction.</li>
  * </ol>

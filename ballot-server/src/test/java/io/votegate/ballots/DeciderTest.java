@@ -145,7 +145,7 @@ class DeciderTest {
     batch.add(ballot(String.format("DE10003-%08d", voters), "other", "2:9002", Instant.now()));
     batch.add(ballot("DE10003-00099999", "stranger", "2:9003", Instant.now()));
     long boxed = infra.queryLong("SELECT count(*) FROM ballot_box");
-    var expected = new java.util.ArrayList<Decider.Outcome>(java.util.Collections.nCopies(voters, Decider.Outcome.ACCEPTED));
+    var expected = new java.util.ArrayList<>(java.util.Collections.nCopies(voters, Decider.Outcome.ACCEPTED));
     expected.addAll(List.of(Decider.Outcome.DUPLICATE, Decider.Outcome.REJECTED, Decider.Outcome.REJECTED));
     for (var attempt : List.of("first", "replay")) {
       var decided = decider.decide(batch).await(30, TimeUnit.SECONDS);
@@ -154,7 +154,7 @@ class DeciderTest {
           List.of(decided.get(voters + 1).reason(), decided.get(voters + 2).reason()), attempt);
       assertEquals(boxed + voters, infra.queryLong("SELECT count(*) FROM ballot_box"), attempt + ": each ballot once");
     }
-    assertEquals(voters, infra.queryLong("SELECT count(*) FROM voters WHERE voter_id LIKE 'DE10003-%' AND status = 'voted'"
-        + " AND receipt LIKE 'big%'"));
+    assertEquals(voters, infra.queryLong("SELECT count(*) FROM voters WHERE voter_id LIKE 'DE10003-%'"
+        + " AND status = 'voted' AND receipt LIKE 'big%'"));
   }
 }

@@ -74,8 +74,8 @@ class ElectionTest {
     try (var in = Election.class.getResourceAsStream("/elections/demo.json")) {
       json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
-    var huge = Election.fromJson(new io.vertx.core.json.JsonObject(json.replace("\"voters\": 546", "\"voters\": 99999999")),
-        START);
+    var huge = Election.fromJson(
+        new io.vertx.core.json.JsonObject(json.replace("\"voters\": 546", "\"voters\": 99999999")), START);
     var codes = new VoterCodes(Keys.fromBase64(Keys.generate(), Keys.generate(), Keys.generate()).roll());
     var cards = VoterCard.roll(huge, codes).iterator();
     assertEquals(List.of("DE10001-00000001", "DE10001-00000002", "DE10001-00000003"),
