@@ -72,7 +72,12 @@ final class ApiHandlers {
    */
   private static String accepted(String receipt) {
     return "{\"receipt\":\"" + receipt + "\",\"status\":\"pending\",\"links\":{\"status\":\"" + RECEIPTS + receipt
-        + "\",\"events\":\"" + RECEIPTS + receipt + "/events\"}}";
+        + "\",\"events\":\"" + eventsLink(receipt) + "\"}}";
+  }
+
+  /** Where a receipt's status changes stream from (API.md); the form's receipt page watches it too. */
+  static String eventsLink(String receipt) {
+    return RECEIPTS + receipt + "/events";
   }
 
   void getReceipt(RoutingContext ctx) {

@@ -269,7 +269,7 @@ final class FormPages {
     var paragraph = new StringBuilder("<p id=status role=status class=\"outcome ").append(status.status()).append('"');
     if (!status.isFinal()) {
       // The script says the next status in place; the page carries each outcome's sentence in this language.
-      paragraph.append(" data-events=\"/api/v1/receipts/").append(esc(status.receipt())).append("/events\"");
+      paragraph.append(" data-events=\"").append(esc(ApiHandlers.eventsLink(status.receipt()))).append('"');
       outcomes(t).forEach((key, sentence) -> paragraph.append(" data-").append(key).append("=\"").append(esc(sentence))
           .append('"'));
     }
