@@ -271,15 +271,15 @@ public final class Benchmark {
         INTAKE_CONCURRENCY.stream().map(c -> String.format("%,d", c)).collect(Collectors.joining(" and ")),
         plan.intake().toSeconds());
     long before = stack.produced();
+    var slice = plan.intake().dividedBy(INTAKE_SLICES);
     Load.Result bare = null;
     Load.Result gateway = null;
     for (int concurrency : INTAKE_CONCURRENCY) {
       Load.Result bareHere = null;
       Load.Result gatewayHere = null;
-      for (int slice = 0; slice < INTAKE_SLICES; slice++) {
-        var time = plan.intake().dividedBy(INTAKE_SLICES);
-        var b = ballots(stack.bare()).closed(concurrency, time).await();
-        var g = ballots(stack.gateway()).closed(concurrency, time).await();
+      for (int turn = 0; turn < INTAKE_SLICES; turn++) {
+        var b = ballots(stack.bare()).closed(concurrency, slice).await();
+        var g = ballots(stack.gateway()).closed(concurrency, slice).await();
         bareHere = bareHere == null ? b : bareHere.plus(b);
         gatewayHere = gatewayHere == null ? g : gatewayHere.plus(g);
       }
