@@ -283,6 +283,9 @@ public final class Benchmark {
         bareHere = bareHere == null ? b : bareHere.plus(b);
         gatewayHere = gatewayHere == null ? g : gatewayHere.plus(g);
       }
+      say("  %,d at once: bare %,.0f/s (p50 %.1f ms), gateway %,.0f/s (p50 %.1f ms)", concurrency,
+          bareHere.okPerSecondOverall(), bareHere.p50Millis(), gatewayHere.okPerSecondOverall(),
+          gatewayHere.p50Millis());
       bare = better(bare, bareHere);
       gateway = better(gateway, gatewayHere);
     }

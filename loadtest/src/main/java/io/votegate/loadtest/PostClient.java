@@ -56,7 +56,7 @@ final class PostClient {
         .append("\r\n\r\n");
     var request = new Request(Buffer.buffer(head.toString().getBytes(StandardCharsets.ISO_8859_1)).appendBuffer(body),
         Promise.promise());
-    var connection = idle.pollFirst();
+    var connection = idle.pollLast();
     if (connection != null) {
       connection.send(request);
     } else {
