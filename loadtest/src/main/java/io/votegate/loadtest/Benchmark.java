@@ -221,10 +221,11 @@ public final class Benchmark {
    */
   private void warmUp() throws Exception {
     var time = plan.quick() ? Duration.ofSeconds(3) : Duration.ofSeconds(15);
-    say("warming up for %d s (not measured)", time.toSeconds() * 2);
+    var ballots = plan.quick() ? Duration.ofSeconds(3) : Duration.ofSeconds(45);
+    say("warming up for %d s (not measured)", time.toSeconds() * 3 / 2 + ballots.toSeconds());
     load().closed(64, time).await();
-    ballots(stack.bare()).closed(64, time.dividedBy(2)).await();
-    ballots(stack.gateway()).closed(64, time.dividedBy(2)).await();
+    ballots(stack.bare()).closed(MAX_OUTSTANDING, time.dividedBy(2)).await();
+    ballots(stack.gateway()).closed(MAX_OUTSTANDING, ballots).await();
   }
 
   private void signIn() throws Exception {

@@ -20,7 +20,9 @@ import java.util.List;
  * 35 µs of CPU a ballot (pool, header maps, request and response objects); on two shared cores that was CPU the
  * servers went without, and with one load thread the bare server's rate measured the client more than the server.
  * One request per connection at a time (browsers do not pipeline); connections open as needed, up to a bound, and
- * are reused. Used from one context only; status 0 means no answer (the connection failed or the request timed out).
+ * are reused, the most recently used first: a run at 128 at once keeps to 128 connections even after one at 1,024
+ * opened more (oldest first, it sent its requests round all of them, and the bare server's rate fell by a fifth).
+ * Used from one context only; status 0 means no answer (the connection failed or the request timed out).
  */
 final class PostClient {
   private static final long TIMEOUT_NANOS = 30_000_000_000L;
