@@ -87,7 +87,8 @@ public final class BallotPublisher {
     registry.gauge("votegate.gateway.ballots.in.flight", inFlight);
     this.breaker = CircuitBreaker.create("kafka", vertx, new CircuitBreakerOptions()
             .setMaxFailures(FAILURES_TO_OPEN).setFailuresRollingWindow(10_000)
-            .setTimeout(ACK_TIMEOUT.toMillis()).setResetTimeout(RESET.toMillis())
+            // No timer of its own per call: AckDeadlines fails a ballot Kafka has not acknowledged in time.
+            .setTimeout(-1).setResetTimeout(RESET.toMillis())
             // Its event-bus notifications keep statistics for every call: our own metrics say what we need.
             .setNotificationAddress(null))
         .openHandler(v -> LOG.warn("Kafka is not acknowledging ballots: each gets 503 at once; a trial in {} s", RESET.toSeconds()))
@@ -150,11 +151,12 @@ public final class BallotPublisher {
             inFlight.decrementAndGet();
             if (failure == null) {
               produced.increment();
-              sent.complete(ballot);
+              sent.tryComplete(ballot); // unless its deadline passed first
             } else {
-              sent.fail(failure);
+              sent.tryFail(failure);
             }
           }));
+      AckDeadlines.of(context, ACK_TIMEOUT).watch(sent); // the callback runs on this loop, so after this
     } catch (RuntimeException e) {
       // max.block.ms=0: no metadata for the topic, or the buffer is full. Nothing was sent.
       inFlight.decrementAndGet();
