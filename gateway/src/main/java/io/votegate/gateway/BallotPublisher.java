@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class BallotPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(BallotPublisher.class);
   private final Vertx vertx;
-  private final KafkaProducer<String, String> producer;
+  private final KafkaProducer<String, byte[]> producer;
   private final Admin admin;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final int maxInFlight;
@@ -74,7 +75,7 @@ public final class BallotPublisher {
         ProducerConfig.MAX_BLOCK_MS_CONFIG, 0,
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000,
-        ProducerConfig.CLIENT_ID_CONFIG, "votegate-gateway"), new StringSerializer(), new StringSerializer());
+        ProducerConfig.CLIENT_ID_CONFIG, "votegate-gateway"), new StringSerializer(), new ByteArraySerializer());
     this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
         AdminClientConfig.CLIENT_ID_CONFIG, "votegate-gateway-admin"));
@@ -122,7 +123,14 @@ public final class BallotPublisher {
       refused("in_flight");
       return Future.failedFuture(Problem.unavailable("Too many ballots in flight; try again shortly.", 1));
     }
-    return breaker.<SubmittedBallot>execute(() -> send(ballot)).recover(failure -> {
+    // While Kafka acknowledges, ballots go straight to it and the breaker sees only their failures: wrapping each
+    // call cost it a second trip through the event loop's task queue, and the call's promises and statistics (the
+    // breaker was in 43 % of the gateway's event-loop samples, all but a tenth of it the call itself). Once the
+    // circuit opens, every ballot goes through the breaker, which refuses it at once or lets one through as a trial.
+    var acknowledged = breaker.state() == CircuitBreakerState.CLOSED
+        ? send(ballot).onFailure(this::countFailure)
+        : breaker.<SubmittedBallot>execute(() -> send(ballot));
+    return acknowledged.recover(failure -> {
       int retryAfter = (int) RESET.toSeconds();
       if (failure instanceof OpenCircuitException) {
         refused("circuit_open");
@@ -145,7 +153,7 @@ public final class BallotPublisher {
     inFlight.incrementAndGet();
     long sentAt = System.nanoTime();
     try {
-      producer.send(new ProducerRecord<>(Topics.BALLOTS, ballot.state(), ballot.toJson().encode()),
+      producer.send(new ProducerRecord<>(Topics.BALLOTS, ballot.state(), ballot.encode()),
           (metadata, failure) -> context.runOnContext(v -> {
             acks.record(System.nanoTime() - sentAt, java.util.concurrent.TimeUnit.NANOSECONDS);
             inFlight.decrementAndGet();
@@ -163,6 +171,11 @@ public final class BallotPublisher {
       return Future.failedFuture(e);
     }
     return sent.future();
+  }
+
+  /** Counts against the circuit a ballot Kafka did not take while it was closed. */
+  private void countFailure(Throwable failure) {
+    breaker.<SubmittedBallot>execute(attempt -> attempt.fail(failure));
   }
 
   private void refused(String cause) {
