@@ -52,6 +52,8 @@ class RequestMetricsTest {
     assertEquals(404, send("GET", "/things/missing"));
     assertEquals(404, send("GET", "/nowhere"));
     assertEquals(405, send("DELETE", "/things/1"));
+    assertEquals(405, send("BREW", "/things/1"));
+    assertEquals(405, send("BREW2", "/things/1"));
 
     var scrape = scrape();
     assertCount(scrape, "vertx_http_server_requests_total{code=\"200\",method=\"GET\",route=\"/things/:id\"}", 3);
@@ -60,6 +62,9 @@ class RequestMetricsTest {
     assertCount(scrape, "vertx_http_server_requests_total{code=\"404\",method=\"GET\",route=\"/things/:id\"}", 1);
     assertCount(scrape, "vertx_http_server_requests_total{code=\"404\",method=\"GET\",route=\"\"}", 1);
     assertCount(scrape, "vertx_http_server_requests_total{code=\"405\",method=\"DELETE\",route=\"\"}", 1);
+    // Methods nobody defined are one series, however many a client makes up.
+    assertCount(scrape, "vertx_http_server_requests_total{code=\"405\",method=\"OTHER\",route=\"\"}", 2);
+    assertFalse(scrape.contains("BREW"), scrape);
     assertCount(scrape,
         "vertx_http_server_response_time_seconds_count{code=\"200\",method=\"GET\",route=\"/things/:id\"}", 3);
     // Connections are still Vert.x Micrometer's own.
