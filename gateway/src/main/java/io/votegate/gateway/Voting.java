@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The voter's two acts, independent of how they arrive (JSON API or HTML form): sign in with a voter-card code,
@@ -31,6 +30,7 @@ public final class Voting {
   private final Receipts receipts;
   private final BallotPublisher publisher;
   private final RateLimits limits;
+  private final BallotIds ballotIds = new BallotIds();
   private final Counter uncountable;
   private final Counter wrongCodes;
   private final Counter malformedSignIns;
@@ -151,7 +151,7 @@ public final class Voting {
       throw new Problem(400, "invalid_ballot", "Invalid ballot", "The ballot does not match your ballot's contests.",
           new JsonArray(problems.stream().map(Election.BallotProblem::toJson).toList()), null);
     }
-    return new SubmittedBallot(UUID.randomUUID(), receipts.forSession(session), election.id(), voter.value(),
+    return new SubmittedBallot(ballotIds.next(), receipts.forSession(session), election.id(), voter.value(),
         voter.state(), voter.county(), selections, now);
   }
 
