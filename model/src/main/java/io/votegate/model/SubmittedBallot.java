@@ -53,7 +53,7 @@ public record SubmittedBallot(UUID ballotId, String receipt, String electionId, 
         json.writeEndArray();
       }
       json.writeEndObject();
-      json.writeStringField("submittedAt", submittedAt.toString());
+      json.writeStringField("submittedAt", Instants.format(submittedAt));
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e); // never: the output is memory

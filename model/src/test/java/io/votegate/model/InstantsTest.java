@@ -35,6 +35,28 @@ class InstantsTest {
   }
 
   @Test
+  void writesWhatInstantWrites() {
+    var random = new Random(11);
+    var second = Instant.now().getEpochSecond();
+    for (int i = 0; i < 100_000; i++) {
+      // Mostly within a few seconds, as a running gateway formats them; now and then any second of years 0 to 9999.
+      second = i % 100 == 0 ? random.nextLong(-62_167_219_200L, 253_402_300_799L) : second + random.nextInt(2);
+      var instant = Instant.ofEpochSecond(second, random.nextInt(1_000_000_000)).truncatedTo(switch (i % 4) {
+        case 0 -> ChronoUnit.SECONDS;
+        case 1 -> ChronoUnit.MILLIS;
+        case 2 -> ChronoUnit.MICROS;
+        default -> ChronoUnit.NANOS;
+      });
+      assertEquals(instant.toString(), Instants.format(instant));
+    }
+    for (var edge : new Instant[] {Instant.EPOCH, Instant.ofEpochSecond(0, 1), Instant.ofEpochSecond(-1, 999_999_999),
+        Instant.ofEpochSecond(0, 10_000), Instant.ofEpochSecond(0, 100_000_000), Instant.MAX, Instant.MIN,
+        Instant.parse("+10000-01-01T00:00:00.5Z")}) {
+      assertEquals(edge.toString(), Instants.format(edge));
+    }
+  }
+
+  @Test
   void anOffsetOrRfc3339sSpaceNamesTheSameInstant() {
     assertEquals(Instant.parse("2026-11-03T23:00:00Z"), Instants.parse("2026-11-03T18:00:00-05:00"));
     assertEquals(Instant.parse("2026-11-03T23:00:00Z"), Instants.parse("2026-11-03 23:00:00Z"));
