@@ -44,7 +44,8 @@ class RequestsTest {
   @ValueSource(strings = {"", " ", "[]", "5", "\"selections\"", "null", "{\"selections\":{}", "{\"selections\":{}}}",
       "{\"selections\":{}} {\"selections\":{}}", "{\"selections\":{\"p\":[\"a\"]} x", "{selections:{}}",
       "{\"selections\":{\"p\":[\"a\",]}}", "{\"selections\":{\"p\":[\"a\"],\"p\":[\"b\"]}}",
-      "{\"selections\":{},\"selections\":{}}"})
+      "{\"selections\":{},\"selections\":{}}", "{\"selections\":{\"p\":[\"a\"", "{\"selections\":{\"p\":[1,",
+      "{\"x\":[[", "{\"selections\":{\"p\":[{\"q\":"})
   void refusesWhatIsNotOneJsonObjectAsTheBody(String json) {
     assertEquals(List.of("body"), fields(refused(json)), json);
   }
