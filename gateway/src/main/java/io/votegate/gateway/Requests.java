@@ -92,6 +92,9 @@ final class Requests {
       var choices = parser.nextToken() == JsonToken.START_ARRAY ? new ArrayList<String>(1) : null;
       if (choices != null) {
         for (var token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+          if (token == null) { // Jackson reports a cut-off body itself; this only makes the loop's end plain
+            throw new JsonParseException(parser, "Unexpected end of input in an array");
+          }
           if (token == JsonToken.VALUE_STRING && choices != null) {
             choices.add(parser.getText());
           } else {
