@@ -47,6 +47,14 @@ public final class HttpVerticle extends VerticleBase {
     var router = Router.router(vertx);
     router.route().handler(HttpVerticle::privateByDefault);
 
+    // The API first: the router tries routes in order, and the patterns below (a receipt, the assets) were matched
+    // as regular expressions against every ballot's path before it reached its own route.
+    router.post("/api/v1/ballots").consumes(JSON).handler(Http.boundedBody()).handler(api::postBallot);
+    router.post("/api/v1/sessions").consumes(JSON).handler(Http.boundedBody()).handler(api::postSession);
+    Http.get(router, "/api/v1/election").handler(api::getElection);
+    Http.get(router, "/api/v1/receipts/:receipt").handler(api::getReceipt);
+    Http.get(router, "/api/v1/receipts/:receipt/events").handler(api::streamReceipt);
+
     Http.get(router, "/").handler(form::getSignIn);
     router.post("/vote").consumes(FORM).handler(Http.boundedBody()).handler(form::postSignIn);
     router.post("/ballot").consumes(FORM).handler(Http.boundedBody()).handler(form::postBallot);
@@ -54,12 +62,6 @@ public final class HttpVerticle extends VerticleBase {
     Http.get(router, "/receipt").handler(form::getCheck);
     Http.get(router, "/receipt/:receipt").handler(form::getReceipt);
     Http.get(router, "/assets/*").handler(HttpVerticle::shared).handler(StaticHandler.create("assets"));
-
-    Http.get(router, "/api/v1/election").handler(api::getElection);
-    router.post("/api/v1/sessions").consumes(JSON).handler(Http.boundedBody()).handler(api::postSession);
-    router.post("/api/v1/ballots").consumes(JSON).handler(Http.boundedBody()).handler(api::postBallot);
-    Http.get(router, "/api/v1/receipts/:receipt").handler(api::getReceipt);
-    Http.get(router, "/api/v1/receipts/:receipt/events").handler(api::streamReceipt);
 
     Http.healthRoutes(router, () -> Future.all(publisher.ready(), redis.ping()));
     Http.metricsRoute(router, metrics);
