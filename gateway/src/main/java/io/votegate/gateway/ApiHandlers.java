@@ -61,9 +61,14 @@ final class ApiHandlers {
   void postBallot(RoutingContext ctx) {
     var token = bearer(ctx);
     var selections = Requests.ballot(ctx.body().buffer());
-    voting.submit(token, selections)
-        .onSuccess(receipt -> Http.json(ctx, 202, accepted(receipt)))
-        .onFailure(ctx::fail);
+    // One listener, not onSuccess and onFailure: a second makes the future keep a list of them, for every ballot.
+    voting.submit(token, selections).onComplete(receipt -> {
+      if (receipt.succeeded()) {
+        Http.json(ctx, 202, accepted(receipt.result()));
+      } else {
+        ctx.fail(receipt.cause());
+      }
+    });
   }
 
   /**

@@ -48,7 +48,7 @@ final class Requests {
    */
   static Map<String, List<String>> ballot(Buffer body) {
     requireBody(body);
-    var unknown = new TreeSet<String>();
+    Set<String> unknown = null; // made when there is one: most ballots have none
     var errors = new JsonArray();
     Map<String, List<String>> selections = null;
     try (var parser = STRICT.createParser(body.getBytes())) {
@@ -61,6 +61,9 @@ final class Requests {
         var field = parser.currentName();
         var value = parser.nextToken();
         if (!field.equals("selections")) {
+          if (unknown == null) {
+            unknown = new TreeSet<>();
+          }
           unknown.add(field);
           parser.skipChildren();
         } else if (value != JsonToken.START_OBJECT) {
@@ -76,9 +79,11 @@ final class Requests {
     if (selections == null) {
       errors.add(error("selections", "required: an object of contest IDs to arrays of candidate IDs"));
     }
-    if (!unknown.isEmpty() || !errors.isEmpty()) {
+    if (unknown != null || !errors.isEmpty()) {
       var all = new JsonArray();
-      unknown.forEach(f -> all.add(error(f, "unknown field")));
+      if (unknown != null) {
+        unknown.forEach(f -> all.add(error(f, "unknown field")));
+      }
       throw Problem.malformed(all.addAll(errors));
     }
     return selections;
@@ -86,7 +91,7 @@ final class Requests {
 
   /** Contest IDs to arrays of candidate IDs, the parser on the object's start; a contest that is not one is named. */
   private static Map<String, List<String>> selections(JsonParser parser, JsonArray errors) throws IOException {
-    var selections = new LinkedHashMap<String, List<String>>();
+    var selections = new LinkedHashMap<String, List<String>>(4); // a ballot has a few contests, not the default 16
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       var contest = parser.currentName();
       var choices = parser.nextToken() == JsonToken.START_ARRAY ? new ArrayList<String>(1) : null;

@@ -34,7 +34,12 @@ public record Election(String id, String name, boolean embargo, boolean test, Li
 
   public record Contest(String id, String title, int maxChoices, List<Candidate> candidates, Set<String> states) {
     public Optional<Candidate> candidate(String candidateId) {
-      return candidates.stream().filter(c -> c.id().equals(candidateId)).findFirst();
+      for (var candidate : candidates) {
+        if (candidate.id().equals(candidateId)) {
+          return Optional.of(candidate);
+        }
+      }
+      return Optional.empty();
     }
 
     public boolean onBallotIn(String state) {
@@ -63,7 +68,12 @@ public record Election(String id, String name, boolean embargo, boolean test, Li
     }
 
     public Optional<County> county(String fips) {
-      return counties.stream().filter(c -> c.fips().equals(fips)).findFirst();
+      for (var county : counties) {
+        if (county.fips().equals(fips)) {
+          return Optional.of(county);
+        }
+      }
+      return Optional.empty();
     }
 
     public int voters() {
@@ -232,12 +242,24 @@ public record Election(String id, String name, boolean embargo, boolean test, Li
     return voters == 0 ? 0 : (int) Math.max(1, Math.round(voters * factor));
   }
 
+  // The look-ups below run for every ballot the gateway takes: loops, where a stream's pipeline was three objects a call.
+
   public Optional<State> state(String code) {
-    return states.stream().filter(s -> s.code().equals(code)).findFirst();
+    for (var state : states) {
+      if (state.code().equals(code)) {
+        return Optional.of(state);
+      }
+    }
+    return Optional.empty();
   }
 
   public Optional<Contest> contest(String contestId) {
-    return contests.stream().filter(c -> c.id().equals(contestId)).findFirst();
+    for (var contest : contests) {
+      if (contest.id().equals(contestId)) {
+        return Optional.of(contest);
+      }
+    }
+    return Optional.empty();
   }
 
   public List<Contest> ballotFor(String state) {
@@ -296,11 +318,12 @@ public record Election(String id, String name, boolean embargo, boolean test, Li
         problems.add(new BallotProblem("contest_not_on_ballot", contestId, null));
         return;
       }
-      var seen = new java.util.HashSet<String>();
+      // Most contests take one choice, which cannot repeat: no set for those.
+      var seen = choices.size() > 1 ? new java.util.HashSet<String>() : null;
       for (var choice : choices) {
         if (contest.get().candidate(choice).isEmpty()) {
           problems.add(new BallotProblem("unknown_candidate", contestId, choice));
-        } else if (!seen.add(choice)) {
+        } else if (seen != null && !seen.add(choice)) {
           problems.add(new BallotProblem("duplicate_choice", contestId, choice));
         }
       }

@@ -1,7 +1,6 @@
 package io.votegate.model;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A voter ID that carries its state and county ({@code CA06037-00012345}), so the stateless gateway can route
@@ -9,17 +8,23 @@ import java.util.regex.Pattern;
  */
 public record VoterId(String value, String state, String county, int serial) {
 
-  private static final Pattern FORMAT = Pattern.compile("([A-Z]{2})(\\d{5})-(\\d{8})");
-
+  /**
+   * Two capital letters (A–Z), five digits (0–9), a hyphen and eight digits, checked character by character: every
+   * ballot's token names one, and a regular expression's matcher and groups cost more than the rest of the check.
+   */
   public static Optional<VoterId> parse(String value) {
-    if (value == null) {
+    if (value == null || value.length() != 16 || value.charAt(7) != '-') {
       return Optional.empty();
     }
-    var m = FORMAT.matcher(value);
-    if (!m.matches()) {
-      return Optional.empty();
+    for (int i = 0; i < 16; i++) {
+      char c = value.charAt(i);
+      boolean ok = i < 2 ? c >= 'A' && c <= 'Z' : i == 7 || c >= '0' && c <= '9';
+      if (!ok) {
+        return Optional.empty();
+      }
     }
-    return Optional.of(new VoterId(value, m.group(1), m.group(2), Integer.parseInt(m.group(3))));
+    return Optional.of(new VoterId(value, value.substring(0, 2), value.substring(2, 7),
+        Integer.parseInt(value, 8, 16, 10)));
   }
 
   /** Made for every voter of a roll (millions, at startup and in load generators): no format string parsed each time. */

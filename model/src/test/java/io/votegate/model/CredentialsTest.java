@@ -42,6 +42,11 @@ class CredentialsTest {
   void aTokenOfAnotherElectionOrAnotherKeyIsRefused() {
     var token = tokens.issue("other", VOTER, NOW, Duration.ofMinutes(30));
     assertThrows(SessionTokens.TokenException.class, () -> tokens.open(token, "demo", NOW));
+    // An election whose ID starts with, or is the start of, the expected one is another election.
+    for (var near : new String[] {"demo2", "dem", "demo\n"}) {
+      var nearToken = tokens.issue(near, VOTER, NOW, Duration.ofMinutes(30));
+      assertThrows(SessionTokens.TokenException.class, () -> tokens.open(nearToken, "demo", NOW), near);
+    }
     var foreign = new SessionTokens(Keys.fromBase64(Keys.generate(), Keys.generate(), Keys.generate()).token())
         .issue("demo", VOTER, NOW, Duration.ofMinutes(30));
     assertThrows(SessionTokens.TokenException.class, () -> tokens.open(foreign, "demo", NOW));
@@ -105,6 +110,13 @@ class CredentialsTest {
     assertEquals("10001", VOTER.county());
     assertTrue(VoterId.parse("de10001-00000042").isEmpty());
     assertTrue(VoterId.parse("DE10001-42").isEmpty());
+    assertEquals(new VoterId("CA06037-00012345", "CA", "06037", 12345), VoterId.parse("CA06037-00012345").orElseThrow());
+    assertEquals(99999999, VoterId.parse("ZZ99999-99999999").orElseThrow().serial());
+    for (var wrong : new String[] {"DE10001000000042", "DE1000100000042-", "DE10001-0000004-", "D110001-00000042",
+        "DE1000A-00000042", "DE10001-0000004A", "DE10001-+0000042", "ÄE10001-00000042", "DE1000١-00000042",
+        "DE10001-00000042 ", " DE10001-00000042", "DE10001—00000042"}) {
+      assertTrue(VoterId.parse(wrong).isEmpty(), wrong);
+    }
     assertEquals("CA06037-00012345", VoterId.of("CA", "06037", 12345).value());
   }
 }
