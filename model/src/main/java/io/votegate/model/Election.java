@@ -34,12 +34,7 @@ public record Election(String id, String name, boolean embargo, boolean test, Li
 
   public record Contest(String id, String title, int maxChoices, List<Candidate> candidates, Set<String> states) {
     public Optional<Candidate> candidate(String candidateId) {
-      for (var candidate : candidates) {
-        if (candidate.id().equals(candidateId)) {
-          return Optional.of(candidate);
-        }
-      }
-      return Optional.empty();
+      return byKey(candidates, Candidate::id, candidateId);
     }
 
     public boolean onBallotIn(String state) {
@@ -68,12 +63,7 @@ public record Election(String id, String name, boolean embargo, boolean test, Li
     }
 
     public Optional<County> county(String fips) {
-      for (var county : counties) {
-        if (county.fips().equals(fips)) {
-          return Optional.of(county);
-        }
-      }
-      return Optional.empty();
+      return byKey(counties, County::fips, fips);
     }
 
     public int voters() {
@@ -242,24 +232,25 @@ public record Election(String id, String name, boolean embargo, boolean test, Li
     return voters == 0 ? 0 : (int) Math.max(1, Math.round(voters * factor));
   }
 
-  // The look-ups below run for every ballot the gateway takes: loops, where a stream's pipeline was three objects a call.
-
-  public Optional<State> state(String code) {
-    for (var state : states) {
-      if (state.code().equals(code)) {
-        return Optional.of(state);
+  /**
+   * The item whose key is {@code key}. The look-ups by ID run for every ballot the gateway takes: a loop, where a
+   * stream's pipeline was three objects a call (the key functions are method references, made once).
+   */
+  private static <T> Optional<T> byKey(List<T> items, java.util.function.Function<T, String> keyOf, String key) {
+    for (var item : items) {
+      if (keyOf.apply(item).equals(key)) {
+        return Optional.of(item);
       }
     }
     return Optional.empty();
   }
 
+  public Optional<State> state(String code) {
+    return byKey(states, State::code, code);
+  }
+
   public Optional<Contest> contest(String contestId) {
-    for (var contest : contests) {
-      if (contest.id().equals(contestId)) {
-        return Optional.of(contest);
-      }
-    }
-    return Optional.empty();
+    return byKey(contests, Contest::id, contestId);
   }
 
   public List<Contest> ballotFor(String state) {
