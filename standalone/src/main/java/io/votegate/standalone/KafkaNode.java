@@ -1,5 +1,6 @@
 package io.votegate.standalone;
 
+import io.votegate.embedded.Waiting;
 import io.votegate.model.Topics;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;

@@ -2,6 +2,9 @@ package io.votegate.standalone;
 
 import io.vertx.core.Vertx;
 import io.votegate.ballots.BallotServerConfig;
+import io.votegate.embedded.PostgresNode;
+import io.votegate.embedded.RedisNode;
+import io.votegate.embedded.Waiting;
 import io.votegate.gateway.GatewayConfig;
 import io.votegate.platform.Metrics;
 import io.votegate.platform.Service;
@@ -62,9 +65,12 @@ final class LocalStack implements AutoCloseable {
 
   private void startServers(Settings settings) throws Exception {
     var data = settings.data();
-    var redis = RedisNode.start(data.redis());
+    var redis = RedisNode.durable(data.redis(),
+        Ports.remembered(data.redis().resolve("ports.properties"), "redis").get("redis"));
     servers.add(0, redis);
-    var postgres = PostgresNode.start(data.postgres());
+    var postgres = PostgresNode.start(data.postgres(),
+        Ports.remembered(data.postgres().getParent().resolve("postgres.ports"), "postgres").get("postgres"),
+        PostgresNode.durableSettings());
     servers.add(0, postgres);
     var kafka = KafkaNode.start(data.kafka(), List.of(BallotServerConfig.transactionalId(INSTANCE_ID)));
     servers.add(0, kafka);

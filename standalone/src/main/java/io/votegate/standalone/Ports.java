@@ -30,6 +30,7 @@ final class Ports {
       ports.put(name, port);
       props.setProperty(name, String.valueOf(port));
     }
+    Files.createDirectories(file.getParent());
     try (var out = Files.newBufferedWriter(file)) {
       props.store(out, "Ports chosen by ./votegate up");
     }

@@ -120,7 +120,8 @@ class UpCommandIT {
     assertTrue(acknowledged.size() >= 200, "ballots flowed before the kill: " + acknowledged.size());
 
     var third = up();
-    assertTrue(output(third).contains("PostgreSQL is recovering after a crash"), output(third));
+    assertTrue(output(third).contains("PostgreSQL is recovering after a crash")
+        || output(third).contains("PostgreSQL recovered after a crash"), output(third));
     assertFalse(output(third).contains("WARN"), "a restart after a crash is quiet:\n" + output(third));
     for (var receipt : acknowledged) {
       assertEquals("counted", awaitDecision(receipt).getString("status"), "acknowledged ballot " + receipt
@@ -136,6 +137,43 @@ class UpCommandIT {
     reconcileByCounty(after); // tally = ballot box = voters marked, per county: nothing counted twice
     assertTrue(counted >= acked && counted <= 20 + attempted.get(),
         "counted " + counted + ", acknowledged " + acked + ", attempted " + (20 + attempted.get()));
+    passed = true;
+  }
+
+  /**
+   * PostgreSQL daemonizes into a session of its own and Redis outlives a JVM killed alone, so a kill -9 of up's
+   * process group (Ctrl-\\, an OOM kill, a CI timeout) once left both running; one listened on after its data
+   * directory was deleted. Their watchdogs stop them; the next up starts cleanly and leaves nothing when it stops.
+   */
+  @Test
+  void killNineOfUpsProcessGroupLeavesNoServerRunning() throws Exception {
+    data = Files.createTempDirectory("votegate-up");
+    gatewayPort = freePort();
+    tallyPort = freePort();
+    voters = new VoterClient("http://127.0.0.1:" + gatewayPort);
+    newsroom = new VoterClient("http://127.0.0.1:" + tallyPort);
+    var first = up(true);
+    cards = Files.readAllLines(data.resolve("cards-demo.csv")).stream().skip(1).map(l -> l.split(",")).toList();
+    assertEquals("counted", awaitDecision(vote(cards.get(3), "dem")).getString("status"));
+    assertFalse(serversIn(data).isEmpty(), "PostgreSQL and Redis run under up");
+
+    var stat = Files.readString(Path.of("/proc", Long.toString(first.pid()), "stat"));
+    assertEquals(Long.toString(first.pid()), stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2],
+        "up leads its own process group"); // else the kill below would reach another group
+    // "kill -KILL -PGID" is not a group kill for procps' kill: it may read "-PGID" as more options, and one such
+    // reading is -1, every process. Only "-s SIGNAL -- -PGID" means the group.
+    new ProcessBuilder("kill", "-s", "KILL", "--", "-" + first.pid()).start().waitFor(); // the whole group
+    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+    while (!serversIn(data).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertEquals(List.of(), serversIn(data), "servers left running after kill -9 of up's process group");
+
+    var second = up(true);
+    assertEquals("already_voted", awaitDecision(vote(cards.get(3), "rep")).getString("reason"));
+    second.destroy();
+    assertTrue(second.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(List.of(), serversIn(data), "servers left running after up stopped");
     passed = true;
   }
 
@@ -158,10 +196,18 @@ class UpCommandIT {
   // --- helpers ----------------------------------------------------------------------------------------------------
 
   private Process up() throws Exception {
+    return up(false);
+  }
+
+  /** {@code ./votegate up}; in a session (and process group) of its own if {@code ownGroup}, as a shell starts it. */
+  private Process up(boolean ownGroup) throws Exception {
     var log = data.resolve("up-" + processes.size() + ".log");
-    var process = new ProcessBuilder("java", "-jar", JAR.toString(), "up", "--data", data.toString(),
-        "--gateway-port", String.valueOf(gatewayPort), "--tally-port", String.valueOf(tallyPort))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    var command = new ArrayList<>(List.of("java", "-jar", JAR.toString(), "up", "--data", data.toString(),
+        "--gateway-port", String.valueOf(gatewayPort), "--tally-port", String.valueOf(tallyPort)));
+    if (ownGroup) {
+      command.add(0, "setsid"); // setsid execs java, which keeps its PID and leads the new group
+    }
+    var process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     processes.add(process);
     var deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     while (System.nanoTime() < deadline) {
@@ -189,10 +235,12 @@ class UpCommandIT {
     killByPidFile(data.resolve("redis/redis.pid"));
   }
 
+  /** Kills the server a pid file names, if that PID is still the server: PIDs are reused, here within minutes. */
   private static void killByPidFile(Path pidFile) throws IOException {
     if (Files.exists(pidFile)) {
       var pid = Files.readAllLines(pidFile).get(0).trim();
-      ProcessHandle.of(Long.parseLong(pid)).ifPresent(p -> {
+      ProcessHandle.of(Long.parseLong(pid)).filter(p -> p.info().command()
+          .map(c -> c.contains("postgres") || c.contains("redis-server")).orElse(false)).ifPresent(p -> {
         p.destroyForcibly();
         p.onExit().join();
       });
@@ -201,12 +249,27 @@ class UpCommandIT {
 
   private void assertNothingLeftRunning(Process process) throws Exception {
     assertEquals(0, process.descendants().filter(ProcessHandle::isAlive).count());
-    for (var pidFile : List.of(data.resolve("postgres/postmaster.pid"), data.resolve("redis/redis.pid"))) {
-      if (Files.exists(pidFile)) {
-        var pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), pidFile + " still running");
+    assertEquals(List.of(), serversIn(data));
+  }
+
+  /** The PostgreSQL and Redis processes working in {@code dir} or below, as "pid exe cwd". */
+  private static List<String> serversIn(Path dir) throws IOException {
+    var root = dir.toRealPath();
+    var found = new ArrayList<String>();
+    try (var entries = Files.list(Path.of("/proc"))) {
+      for (var proc : entries.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+        try {
+          var exe = Files.readSymbolicLink(proc.resolve("exe")).getFileName().toString();
+          var cwd = Files.readSymbolicLink(proc.resolve("cwd"));
+          if ((exe.startsWith("postgres") || exe.startsWith("redis-server")) && cwd.startsWith(root)) {
+            found.add(proc.getFileName() + " " + exe + " " + cwd);
+          }
+        } catch (IOException gone) {
+          // ended meanwhile, or not ours to read
+        }
       }
     }
+    return found;
   }
 
   private String vote(String[] card, String candidate) throws Exception {

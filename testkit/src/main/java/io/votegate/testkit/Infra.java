@@ -2,15 +2,14 @@ package io.votegate.testkit;
 
 import io.votegate.model.Topics;
 import io.votegate.platform.FreePorts;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.votegate.embedded.PostgresNode;
+import io.votegate.embedded.RedisNode;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
-import redis.embedded.RedisServer;
-import redis.embedded.core.ExecutableProvider;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,12 +28,12 @@ import java.util.concurrent.TimeUnit;
 public final class Infra implements AutoCloseable {
   private final List<AutoCloseable> started = new ArrayList<>();
   private KafkaClusterTestKit kafka;
-  private EmbeddedPostgres postgres;
+  private PostgresNode postgres;
   private int postgresPort;
-  private java.nio.file.Path postgresDir;
+  private Path postgresDir;
   private int redisPort;
   private Path redisDir;
-  private RedisServer redis;
+  private RedisNode redis;
 
   public static int freePort() {
     return FreePorts.pick();
@@ -63,8 +62,9 @@ public final class Infra implements AutoCloseable {
 
   public Infra withPostgres() throws IOException {
     postgresPort = freePort();
-    postgresDir = Files.createTempDirectory("votegate-pg");
-    started.add(0, () -> TempTrees.delete(postgresDir)); // tens of MB a test otherwise left behind
+    var tree = Files.createTempDirectory("votegate-pg");
+    postgresDir = tree.resolve("data"); // its log beside it, in the same tree
+    started.add(0, () -> TempTrees.delete(tree)); // tens of MB a test otherwise left behind
     startPostgres();
     started.add(0, () -> stopPostgres());
     return this;
@@ -79,8 +79,7 @@ public final class Infra implements AutoCloseable {
   }
 
   public void startPostgres() throws IOException {
-    postgres = EmbeddedPostgres.builder().setPort(postgresPort).setDataDirectory(postgresDir)
-        .setCleanDataDirectory(false).start();
+    postgres = PostgresNode.start(postgresDir, postgresPort, Map.of());
   }
 
   public Infra withRedis() throws IOException {
@@ -95,17 +94,13 @@ public final class Infra implements AutoCloseable {
   /** Stops Redis, as an outage would; {@link #startRedis()} brings it back, empty, on its port. */
   public void stopRedis() throws IOException {
     if (redis != null) {
-      redis.stop();
+      redis.close();
       redis = null;
     }
   }
 
   public void startRedis() throws IOException {
-    redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-        // The binary goes with the data, so that closing deletes it (by default each start left 9 MB in the temp dir).
-        .executableProvider(ExecutableProvider.newJarResourceProvider(redisDir.toFile()))
-        .setting("dir " + redisDir).setting("save \"\"").setting("appendonly no").build();
-    redis.start();
+    redis = RedisNode.ephemeral(redisDir, redisPort);
   }
 
   public String kafkaBootstrap() {

@@ -1,4 +1,4 @@
-package io.votegate.standalone;
+package io.votegate.embedded;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
  * Says what {@code up} is waiting for while a step that can take long (a database's crash recovery) runs: once at the
  * start, then every {@link #EVERY_SECONDS} seconds, so an operator never stares at a silent terminal.
  */
-final class Waiting implements AutoCloseable {
+public final class Waiting implements AutoCloseable {
   private static final int EVERY_SECONDS = 10;
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
     var thread = new Thread(r, "votegate-waiting");
@@ -23,13 +23,13 @@ final class Waiting implements AutoCloseable {
   }
 
   /** Prints {@code announcement} now and a reminder of {@code what} is awaited every few seconds until closed. */
-  static Waiting announce(String announcement, String what) {
+  public static Waiting announce(String announcement, String what) {
     System.err.println(announcement);
     return new Waiting(what);
   }
 
   /** A wait not worth announcing unless it drags on. */
-  static Waiting quietly(String what) {
+  public static Waiting quietly(String what) {
     return new Waiting(what);
   }
 
